@@ -116,6 +116,24 @@ public record ModelCard(
         background = background.clone();
     }
 
+    /**
+     * The usual ImageNet recipe (torchvision, ONNX model zoo): shorter side to 256/224 of the input
+     * size, centre crop, ImageNet mean/std on [0, 1] values, NCHW, logits.
+     */
+    public static ModelCard imagenet(String name, int resolution, List<String> labels, String source, String license) {
+        return new ModelCard(name, "input", Layout.NCHW, resolution, resolution, ChannelOrder.RGB,
+                Resize.SHORTER_SIDE_CROP, Math.round(resolution * 256f / 224f), Interpolation.BILINEAR, 255f,
+                new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}, new int[] {255, 255, 255},
+                "logits", OutputKind.LOGITS, "features", labels, source, license);
+    }
+
+    /** Placeholder labels {@code class_0 .. class_(n-1)} for models without a labels file. */
+    public static List<String> numberedLabels(int n) {
+        List<String> l = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) l.add("class_" + i);
+        return l;
+    }
+
     public int numClasses() {
         return labels.size();
     }

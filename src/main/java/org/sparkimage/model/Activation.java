@@ -1,0 +1,6 @@
+package org.sparkimage.model;
+
+/** Activation applied after a layer. */
+public enum Activation {
+    NONE, RELU, RELU6, SOFTMAX
+}
