@@ -1,0 +1,163 @@
+package org.sparkimage.image;
+
+import java.nio.FloatBuffer;
+
+import org.sparkimage.model.ModelCard;
+
+/**
+ * Writes one image into a model input tensor as its {@link ModelCard} says: resize (stretch, or
+ * shorter side then centre crop), interpolation, divisor, mean/std, channel order and layout.
+ *
+ * <p>Samples become {@code p = (float) (v / divisor)}; interpolation runs in double on those
+ * float values and is stored as float; then {@code (p - mean[c]) / std[c]} in float. For
+ * BILINEAR_ALIGN_CORNERS with STRETCH this reproduces tfjs 4.22 {@code resizeBilinear} (the nsfwjs
+ * reference) bit for bit.
+ *
+ * <p>Only the output window is sampled: a centre crop maps its pixels straight back to the source,
+ * so no resized copy of the image is ever built. Per call the only allocations are the per-axis
+ * tap tables (proportional to the output size). Immutable and thread-safe.
+ */
+public final class Preprocessor {
+    private final ModelCard card;
+    private final int outW;
+    private final int outH;
+    private final boolean nhwc;
+    private final boolean bgr;
+    private final float[] mean;
+    private final float[] std;
+    /** {@code (float) (v / divisor)} for each 8-bit value v. */
+    private final float[] scaled = new float[256];
+
+    public Preprocessor(ModelCard card) {
+        this.card = card;
+        this.outW = card.width();
+        this.outH = card.height();
+        this.nhwc = card.layout() == ModelCard.Layout.NHWC;
+        this.bgr = card.channelOrder() == ModelCard.ChannelOrder.BGR;
+        this.mean = card.mean();
+        this.std = card.std();
+        double divisor = card.divisor();
+        for (int v = 0; v < 256; v++) scaled[v] = (float) (v / divisor);
+    }
+
+    public ModelCard card() {
+        return card;
+    }
+
+    /**
+     * Where the output window lies in the (virtual) resized image.
+     *
+     * @param resizedWidth  width the whole image is resized to (never 0)
+     * @param resizedHeight height the whole image is resized to (never 0)
+     * @param cropX         first resized column of the output window
+     * @param cropY         first resized row of the output window
+     */
+    public record Geometry(long resizedWidth, long resizedHeight, long cropX, long cropY) {
+    }
+
+    /**
+     * STRETCH: the image is resized to exactly the card size. SHORTER_SIDE_CROP: the shorter side
+     * becomes {@code resizeShorter}, the other keeps the aspect ratio (rounded, at least 1), and the
+     * centre window is cut (offset rounded down). Should a side still be smaller than the window
+     * (only with a non-square window and a small {@code resizeShorter}), it is stretched to the window.
+     */
+    public Geometry geometry(int width, int height) {
+        if (card.resize() == ModelCard.Resize.STRETCH) return new Geometry(outW, outH, 0, 0);
+        long shorter = card.resizeShorter();
+        long rw;
+        long rh;
+        if (width <= height) {
+            rw = shorter;
+            rh = Math.max(1, Math.round((double) height * shorter / width));
+        } else {
+            rh = shorter;
+            rw = Math.max(1, Math.round((double) width * shorter / height));
+        }
+        rw = Math.max(rw, outW);
+        rh = Math.max(rh, outH);
+        return new Geometry(rw, rh, (rw - outW) / 2, (rh - outH) / 2);
+    }
+
+    /**
+     * Writes {@code card.tensorSize()} floats for {@code img} at offset {@code slot * tensorSize}
+     * with absolute puts; the buffer's position is left alone.
+     */
+    public void write(RgbImage img, FloatBuffer dst, int slot) {
+        int size = card.tensorSize();
+        long base = (long) slot * size;
+        if (slot < 0 || base + size > dst.limit()) {
+            throw new IndexOutOfBoundsException("slot " + slot + " of " + size + " floats does not fit a buffer with limit " + dst.limit());
+        }
+        Geometry g = geometry(img.width(), img.height());
+        switch (card.interpolation()) {
+            case BILINEAR_ALIGN_CORNERS -> lerp(img, dst, (int) base,
+                    LerpAxis.alignCorners(img.width(), g.resizedWidth(), g.cropX(), outW),
+                    LerpAxis.alignCorners(img.height(), g.resizedHeight(), g.cropY(), outH));
+            case BILINEAR -> lerp(img, dst, (int) base,
+                    LerpAxis.halfPixel(img.width(), g.resizedWidth(), g.cropX(), outW),
+                    LerpAxis.halfPixel(img.height(), g.resizedHeight(), g.cropY(), outH));
+            case AREA -> area(img, dst, (int) base,
+                    AreaAxis.of(img.width(), g.resizedWidth(), g.cropX(), outW),
+                    AreaAxis.of(img.height(), g.resizedHeight(), g.cropY(), outH));
+        }
+    }
+
+    /** 4-tap interpolation in the exact operation order of tfjs: lerp along x on two rows, then along y. */
+    private void lerp(RgbImage img, FloatBuffer dst, int base, LerpAxis ax, LerpAxis ay) {
+        byte[] px = img.pixels();
+        int w = img.width();
+        for (int y = 0; y < outH; y++) {
+            int row0 = ay.lo[y] * w;
+            int row1 = ay.hi[y] * w;
+            double dy = ay.frac[y];
+            for (int x = 0; x < outW; x++) {
+                int i00 = 3 * (row0 + ax.lo[x]);
+                int i01 = 3 * (row0 + ax.hi[x]);
+                int i10 = 3 * (row1 + ax.lo[x]);
+                int i11 = 3 * (row1 + ax.hi[x]);
+                double dx = ax.frac[x];
+                for (int c = 0; c < 3; c++) {
+                    double p00 = scaled[px[i00 + c] & 0xFF];
+                    double p01 = scaled[px[i01 + c] & 0xFF];
+                    double p10 = scaled[px[i10 + c] & 0xFF];
+                    double p11 = scaled[px[i11 + c] & 0xFF];
+                    double top = p00 + (p01 - p00) * dx;
+                    double bottom = p10 + (p11 - p10) * dx;
+                    put(dst, base, x, y, c, (float) (top + (bottom - top) * dy));
+                }
+            }
+        }
+    }
+
+    /** Separable weighted sum: box averages when shrinking, linear weights when enlarging. */
+    private void area(RgbImage img, FloatBuffer dst, int base, AreaAxis ax, AreaAxis ay) {
+        byte[] px = img.pixels();
+        int w = img.width();
+        double[] acc = new double[3];
+        for (int y = 0; y < outH; y++) {
+            for (int x = 0; x < outW; x++) {
+                acc[0] = acc[1] = acc[2] = 0;
+                for (int j = 0; j < ay.count[y]; j++) {
+                    double wy = ay.weight[y * ay.stride + j];
+                    int row = (ay.first[y] + j) * w;
+                    for (int i = 0; i < ax.count[x]; i++) {
+                        double wxy = wy * ax.weight[x * ax.stride + i];
+                        int s = 3 * (row + ax.first[x] + i);
+                        acc[0] += wxy * scaled[px[s] & 0xFF];
+                        acc[1] += wxy * scaled[px[s + 1] & 0xFF];
+                        acc[2] += wxy * scaled[px[s + 2] & 0xFF];
+                    }
+                }
+                for (int c = 0; c < 3; c++) put(dst, base, x, y, c, (float) acc[c]);
+            }
+        }
+    }
+
+    /** Normalises source channel {@code c} (0 = R) of output pixel (x, y) and stores it where layout and channel order put it. */
+    private void put(FloatBuffer dst, int base, int x, int y, int c, float p) {
+        int t = bgr ? 2 - c : c;
+        float v = (p - mean[t]) / std[t];
+        int index = nhwc ? base + (y * outW + x) * 3 + t : base + t * outW * outH + y * outW + x;
+        dst.put(index, v);
+    }
+}

@@ -1,0 +1,142 @@
+package org.sparkimage.job;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The driver side of one run: resolve and broadcast the model, list the input with Spark's
+ * {@code binaryFile} source, classify partition by partition, write predictions and stats as
+ * Parquet through Spark's commit protocol, then {@code summary.json}.
+ */
+public final class ClassificationJob {
+
+    /** A run that could not start; {@link #exitCode()} is the CLI's exit status. */
+    public static final class JobException extends Exception {
+        private final int exitCode;
+
+        public JobException(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+    }
+
+    public static final int EXIT_INPUT = 3;
+    public static final int EXIT_OUTPUT_EXISTS = 4;
+    public static final int EXIT_MODEL = 5;
+
+    private ClassificationJob() {}
+
+    public static JobSummary run(SparkSession spark, JobOptions o, PrintStream console) throws JobException, IOException {
+        Instant start = Instant.now();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+
+        ModelBundle bundle;
+        try {
+            bundle = ModelBundle.resolve(o.model(), o.modelCard());
+        } catch (IOException | RuntimeException e) {
+            throw new JobException(EXIT_MODEL, "cannot use model '" + o.model() + "': " + e.getMessage());
+        }
+        checkInput(o.input(), hadoop);
+        Path out = new Path(o.output());
+        FileSystem outFs = out.getFileSystem(hadoop);
+        if (outFs.exists(out)) {
+            if (!o.overwrite()) throw new JobException(EXIT_OUTPUT_EXISTS, "output " + o.output() + " exists; pass --overwrite to replace it");
+            outFs.delete(out, true);
+        }
+
+        // Listing only: binaryFile prunes the content column, so no file is read on the driver.
+        Dataset<Row> listing = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
+                .load(o.input()).select("path", "length", "modificationTime");
+        long files = listing.count();
+        int partitions = o.partitions() > 0 ? o.partitions()
+                : (int) Math.max(1, Math.min(files, 4L * spark.sparkContext().defaultParallelism()));
+
+        Map<String, String> hadoopEntries = new HashMap<>();
+        hadoop.forEach(e -> hadoopEntries.put(e.getKey(), e.getValue()));
+        Broadcast<ModelBundle> model = jsc.broadcast(bundle);
+        Broadcast<Map<String, String>> conf = jsc.broadcast(hadoopEntries);
+        LongAccumulator processed = spark.sparkContext().longAccumulator("images processed");
+        LongAccumulator errors = spark.sparkContext().longAccumulator("images failed");
+        CollectionAccumulator<PartitionStats> stats = spark.sparkContext().collectionAccumulator("partition stats");
+        PartitionClassifier classifier = new PartitionClassifier(model, conf,
+                new PartitionClassifier.Settings(o.batchSize(), o.topK() > 0 ? o.topK() : 5, o.maxFileBytes(), o.maxPixels()),
+                new PartitionClassifier.Reporting(processed, errors, stats));
+
+        console.printf("classifying %d files in %d partitions with %s%n", files, partitions, bundle.card().name());
+        try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), processed, errors, files,
+                o.progressSeconds(), console)) {
+            listing.repartition(partitions)
+                    .mapPartitions(classifier, Encoders.row(PredictionSchema.SCHEMA))
+                    .write().mode(SaveMode.ErrorIfExists).parquet(new Path(out, "predictions").toString());
+            if (o.progressSeconds() > 0) progress.report();
+        }
+
+        List<PartitionStats> statList = new ArrayList<>(stats.value());
+        statList.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+        spark.createDataFrame(PartitionStats.toRows(statList), PartitionStats.SCHEMA).coalesce(1)
+                .write().mode(SaveMode.ErrorIfExists).parquet(new Path(out, "stats").toString());
+
+        Map<String, Long> codes = new TreeMap<>();
+        spark.read().parquet(new Path(out, "predictions").toString()).where("status = 'error'")
+                .groupBy("error_code").count().collectAsList()
+                .forEach(r -> codes.put(r.getString(0), r.getLong(1)));
+        long images = statList.stream().mapToLong(PartitionStats::images).sum();
+        long errs = statList.stream().mapToLong(PartitionStats::errors).sum();
+        TreeSet<String> executors = new TreeSet<>();
+        Map<String, Integer> sessionsPerExecutor = new HashMap<>();
+        for (PartitionStats s : statList) {
+            executors.add(s.executorId());
+            sessionsPerExecutor.merge(s.executorId(), s.sessionsCreated(), Math::max);
+        }
+        JobSummary summary = new JobSummary(spark.sparkContext().applicationId(), start, Instant.now(), images,
+                images - errs, errs, codes, bundle.card().name(), bundle.sha256(), spark.sparkContext().master(),
+                List.copyOf(executors), partitions, sessionsPerExecutor.values().stream().mapToInt(Integer::intValue).sum());
+        try (OutputStream s = outFs.create(new Path(out, "summary.json"), false)) {
+            s.write(summary.toJson().getBytes(StandardCharsets.UTF_8));
+        }
+        return summary;
+    }
+
+    /** The input root (or, for a glob, at least one match) must exist and be readable. */
+    private static void checkInput(String input, Configuration hadoop) throws JobException {
+        try {
+            Path p = new Path(input);
+            FileSystem fs = p.getFileSystem(hadoop);
+            FileStatus[] matches = fs.globStatus(p);
+            if (matches == null || matches.length == 0) throw new JobException(EXIT_INPUT, "input " + input + " does not exist");
+            for (FileStatus s : matches) {
+                if (s.isDirectory()) fs.listStatus(s.getPath()); // throws when the directory cannot be read
+            }
+        } catch (IOException e) {
+            throw new JobException(EXIT_INPUT, "input " + input + " is not readable: " + e.getMessage());
+        }
+    }
+}

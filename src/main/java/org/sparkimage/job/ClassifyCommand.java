@@ -1,0 +1,123 @@
+package org.sparkimage.job;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.apache.spark.sql.SparkSession;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code scripts/classify.sh} and {@code scripts/submit.sh}: label every image under a path. */
+@Command(name = "classify", mixinStandardHelpOptions = true, version = "spark-image-classifier 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Classifies every image file under --input with a MobileNetV2 (ONNX Runtime) on Apache Spark and writes",
+            "one Parquet row per file to <output>/predictions (a prediction, or an error code and message),",
+            "per-partition throughput to <output>/stats and a run summary to <output>/summary.json.",
+            "",
+            "Exit status: 0 the job ran (some rows may be errors); 2 bad arguments; 3 input missing or unreadable;",
+            "4 output exists (use --overwrite); 5 model or model card unusable; 1 the job failed."},
+        footer = {"", "Example: scripts/classify.sh --input src/main/resources/samples --output /tmp/labels --overwrite"})
+public final class ClassifyCommand implements Callable<Integer> {
+
+    @Option(names = "--input", required = true, paramLabel = "<path|glob|URI>",
+            description = "Image files: a directory (walked recursively), a glob such as 'photos/*.jpg', or a Hadoop URI (file:, hdfs:, s3a:).")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "<dir>", description = "Output directory (local path or Hadoop URI).")
+    String output;
+
+    @Option(names = "--model", defaultValue = "default", paramLabel = "default|<file.onnx>",
+            description = "'default' (the shipped nsfwjs MobileNetV2) or an ONNX file. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--model-card", paramLabel = "<file>",
+            description = "Model card JSON (input layout, resize, normalisation, labels). Default: the card embedded in the model.")
+    Path modelCard;
+
+    @Option(names = "--master", paramLabel = "<url>",
+            description = "Spark master, e.g. local[4] or spark://host:7077. Default: local[*], or what spark-submit set.")
+    String master;
+
+    @Option(names = "--batch-size", defaultValue = "" + JobOptions.DEFAULT_BATCH_SIZE, paramLabel = "N",
+            description = "Images per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--top-k", defaultValue = "0", paramLabel = "K", description = "Classes kept per row in top_k. Default: min(5, classes).")
+    int topK;
+
+    @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
+            description = "Partitions of the file list. Default: min(files, 4 x the cluster's parallelism).")
+    int partitions;
+
+    @Option(names = "--overwrite", description = "Replace the output directory if it exists.")
+    boolean overwrite;
+
+    @Option(names = "--max-file-mb", defaultValue = "256", paramLabel = "MB",
+            description = "Files larger than this become TOO_LARGE rows without being read. Default: ${DEFAULT-VALUE}.")
+    long maxFileMb;
+
+    @Option(names = "--max-megapixels", defaultValue = "100", paramLabel = "MP",
+            description = "Images declaring more pixels in their header become TOO_LARGE rows. Default: ${DEFAULT-VALUE}.")
+    long maxMegapixels;
+
+    @Option(names = "--progress-seconds", defaultValue = "10", paramLabel = "S",
+            description = "Seconds between progress lines; 0 turns them off. Default: ${DEFAULT-VALUE}.")
+    int progressSeconds;
+
+    @Option(names = "--conf", paramLabel = "key=value", description = "Extra Spark setting (repeatable).")
+    Map<String, String> sparkConf = new LinkedHashMap<>();
+
+    private final PrintStream console;
+
+    ClassifyCommand(PrintStream console) {
+        this.console = console;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        JobOptions options;
+        try {
+            options = new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, overwrite,
+                    maxFileMb << 20, maxMegapixels * 1_000_000L, progressSeconds, sparkConf);
+        } catch (IllegalArgumentException e) {
+            console.println("classify: " + e.getMessage());
+            return 2;
+        }
+        // A session that already runs (a notebook, a test) is used and left running.
+        boolean ownSession = SparkSession.getActiveSession().isEmpty();
+        SparkSession spark = SparkSessions.start("classify-images", master, sparkConf);
+        try {
+            JobSummary summary = ClassificationJob.run(spark, options, console);
+            console.print(summary.toTable());
+            return 0;
+        } catch (ClassificationJob.JobException e) {
+            console.println("classify: " + e.getMessage());
+            return e.exitCode();
+        } finally {
+            if (ownSession) spark.stop();
+        }
+    }
+
+    /** Runs the command and returns its exit status (for tests and {@link #main}). */
+    public static int execute(PrintStream console, String... args) {
+        CommandLine cli = new CommandLine(new ClassifyCommand(console));
+        cli.setOut(new java.io.PrintWriter(console, true));
+        cli.setErr(new java.io.PrintWriter(console, true));
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            console.println("classify: the job failed: " + e);
+            e.printStackTrace(console);
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(System.out, args));
+    }
+}

@@ -1,0 +1,79 @@
+package org.sparkimage.job;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Everything one classification run needs; built by the CLI (or a test).
+ *
+ * @param input        path, glob or Hadoop URI of the image files (directories are walked recursively)
+ * @param output       output directory (any Hadoop URI)
+ * @param model        {@code default} or an ONNX file
+ * @param modelCard    card file, or null to use the card embedded in the model
+ * @param master       Spark master URL, or null to keep what spark-submit set
+ * @param batchSize    images per ONNX Runtime call
+ * @param topK         classes per row in {@code top_k}; 0 = min(5, classes)
+ * @param partitions   partitions of the file list; 0 = sized from the cluster and the file count
+ * @param overwrite    replace an existing output
+ * @param maxFileBytes files larger than this are error rows (TOO_LARGE) without being read
+ * @param maxPixels    images whose header declares more pixels are error rows (TOO_LARGE)
+ * @param progressSeconds interval of the console progress line; 0 = off
+ * @param sparkConf    extra Spark settings
+ */
+public record JobOptions(
+        String input,
+        String output,
+        String model,
+        Path modelCard,
+        String master,
+        int batchSize,
+        int topK,
+        int partitions,
+        boolean overwrite,
+        long maxFileBytes,
+        long maxPixels,
+        int progressSeconds,
+        Map<String, String> sparkConf) {
+
+    public static final int DEFAULT_BATCH_SIZE = 8;
+    public static final long DEFAULT_MAX_FILE_BYTES = 256L << 20;
+    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+
+    public JobOptions {
+        if (batchSize < 1 || batchSize > 1024) throw new IllegalArgumentException("--batch-size must be in 1..1024");
+        if (topK < 0) throw new IllegalArgumentException("--top-k must be >= 0");
+        if (partitions < 0) throw new IllegalArgumentException("--partitions must be >= 0");
+        sparkConf = Map.copyOf(sparkConf);
+    }
+
+    /** Defaults for everything but input and output. */
+    public static JobOptions of(String input, String output) {
+        return new JobOptions(input, output, "default", null, null, DEFAULT_BATCH_SIZE, 0, 0, false,
+                DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PIXELS, 10, Map.of());
+    }
+
+    public JobOptions withMaster(String m) {
+        return new JobOptions(input, output, model, modelCard, m, batchSize, topK, partitions, overwrite, maxFileBytes,
+                maxPixels, progressSeconds, sparkConf);
+    }
+
+    public JobOptions withPartitions(int n) {
+        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, n, overwrite, maxFileBytes,
+                maxPixels, progressSeconds, sparkConf);
+    }
+
+    public JobOptions withOverwrite(boolean o) {
+        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, o, maxFileBytes,
+                maxPixels, progressSeconds, sparkConf);
+    }
+
+    public JobOptions withModel(String m, Path card) {
+        return new JobOptions(input, output, m, card, master, batchSize, topK, partitions, overwrite, maxFileBytes,
+                maxPixels, progressSeconds, sparkConf);
+    }
+
+    public JobOptions withBatchSize(int b) {
+        return new JobOptions(input, output, model, modelCard, master, b, topK, partitions, overwrite, maxFileBytes,
+                maxPixels, progressSeconds, sparkConf);
+    }
+}

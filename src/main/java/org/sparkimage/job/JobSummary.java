@@ -1,0 +1,70 @@
+package org.sparkimage.job;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.sparkimage.util.Json;
+
+/** What one run did; written as {@code <output>/summary.json} and printed as a table. */
+public record JobSummary(
+        String runId,
+        Instant start,
+        Instant end,
+        long images,
+        long ok,
+        long errors,
+        Map<String, Long> errorCodes,
+        String modelName,
+        String modelSha256,
+        String master,
+        List<String> executors,
+        int partitions,
+        int sessionsCreated) {
+
+    public double wallSeconds() {
+        return (end.toEpochMilli() - start.toEpochMilli()) / 1000.0;
+    }
+
+    public double imagesPerSecond() {
+        return wallSeconds() > 0 ? images / wallSeconds() : 0;
+    }
+
+    public String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_id", runId);
+        m.put("start", start.toString());
+        m.put("end", end.toString());
+        m.put("images", images);
+        m.put("ok", ok);
+        m.put("errors", errors);
+        m.put("error_codes", errorCodes);
+        m.put("wall_seconds", wallSeconds());
+        m.put("images_per_sec", imagesPerSecond());
+        m.put("model", modelName);
+        m.put("model_sha256", modelSha256);
+        m.put("master", master);
+        m.put("executors", executors);
+        m.put("partitions", partitions);
+        m.put("sessions_created", sessionsCreated);
+        return Json.writePretty(m);
+    }
+
+    public String toTable() {
+        StringBuilder b = new StringBuilder();
+        String f = "  %-16s %s%n";
+        b.append(String.format(Locale.ROOT, "run %s%n", runId));
+        b.append(String.format(Locale.ROOT, f, "images", images));
+        b.append(String.format(Locale.ROOT, f, "ok", ok));
+        b.append(String.format(Locale.ROOT, f, "errors", errors + (errorCodes.isEmpty() ? "" : " " + errorCodes)));
+        b.append(String.format(Locale.ROOT, f, "wall time", String.format(Locale.ROOT, "%.1f s", wallSeconds())));
+        b.append(String.format(Locale.ROOT, f, "throughput", String.format(Locale.ROOT, "%.1f images/s", imagesPerSecond())));
+        b.append(String.format(Locale.ROOT, f, "model", modelName + " (" + modelSha256.substring(0, 12) + ")"));
+        b.append(String.format(Locale.ROOT, f, "master", master));
+        b.append(String.format(Locale.ROOT, f, "executors", executors.size() + " " + executors
+                + ", " + partitions + " partitions, " + sessionsCreated + " ONNX Runtime session(s)"));
+        return b.toString();
+    }
+}

@@ -1,0 +1,64 @@
+package org.sparkimage.job;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Throughput of one partition task; rows of {@code <output>/stats}. Times are wall-clock
+ * nanoseconds spent in each stage by the task's thread.
+ */
+public record PartitionStats(
+        int partition,
+        String executorId,
+        String host,
+        long images,
+        long errors,
+        long bytesRead,
+        long readNs,
+        long decodeNs,
+        long inferenceNs,
+        long writeNs,
+        long taskNs,
+        int batchSize,
+        int ortThreads,
+        int sessionsCreated) implements Serializable {
+
+    public static final StructType SCHEMA = new StructType(new StructField[] {
+            DataTypes.createStructField("partition", DataTypes.IntegerType, false),
+            DataTypes.createStructField("executor_id", DataTypes.StringType, false),
+            DataTypes.createStructField("host", DataTypes.StringType, false),
+            DataTypes.createStructField("images", DataTypes.LongType, false),
+            DataTypes.createStructField("errors", DataTypes.LongType, false),
+            DataTypes.createStructField("bytes_read", DataTypes.LongType, false),
+            DataTypes.createStructField("read_ns", DataTypes.LongType, false),
+            DataTypes.createStructField("decode_preprocess_ns", DataTypes.LongType, false),
+            DataTypes.createStructField("inference_ns", DataTypes.LongType, false),
+            DataTypes.createStructField("write_ns", DataTypes.LongType, false),
+            DataTypes.createStructField("task_ns", DataTypes.LongType, false),
+            DataTypes.createStructField("images_per_sec", DataTypes.DoubleType, false),
+            DataTypes.createStructField("batch_size", DataTypes.IntegerType, false),
+            DataTypes.createStructField("ort_threads", DataTypes.IntegerType, false),
+            DataTypes.createStructField("sessions_created", DataTypes.IntegerType, false)});
+
+    public double imagesPerSecond() {
+        return taskNs > 0 ? images * 1e9 / taskNs : 0;
+    }
+
+    public Row toRow() {
+        return RowFactory.create(partition, executorId, host, images, errors, bytesRead, readNs, decodeNs, inferenceNs,
+                writeNs, taskNs, imagesPerSecond(), batchSize, ortThreads, sessionsCreated);
+    }
+
+    public static List<Row> toRows(List<PartitionStats> stats) {
+        List<Row> rows = new ArrayList<>(stats.size());
+        for (PartitionStats s : stats) rows.add(s.toRow());
+        return rows;
+    }
+}

@@ -1,0 +1,60 @@
+package org.sparkimage.job;
+
+import java.sql.Timestamp;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparkimage.image.ErrorCode;
+
+/**
+ * The row contract of {@code <output>/predictions}: exactly one row per input file, either
+ * {@code status = "ok"} with a prediction or {@code status = "error"} with a stable
+ * {@link ErrorCode} and a readable message. The only place that builds such rows.
+ */
+public final class PredictionSchema {
+    public static final String OK = "ok";
+    public static final String ERROR = "error";
+
+    public static final StructType TOP_K_ENTRY = new StructType(new StructField[] {
+            DataTypes.createStructField("index", DataTypes.IntegerType, false),
+            DataTypes.createStructField("label", DataTypes.StringType, false),
+            DataTypes.createStructField("probability", DataTypes.FloatType, false)});
+
+    public static final StructType SCHEMA = new StructType(new StructField[] {
+            DataTypes.createStructField("path", DataTypes.StringType, false),
+            DataTypes.createStructField("status", DataTypes.StringType, false),
+            DataTypes.createStructField("error_code", DataTypes.StringType, true),
+            DataTypes.createStructField("error_message", DataTypes.StringType, true),
+            DataTypes.createStructField("width", DataTypes.IntegerType, true),
+            DataTypes.createStructField("height", DataTypes.IntegerType, true),
+            DataTypes.createStructField("label", DataTypes.StringType, true),
+            DataTypes.createStructField("label_index", DataTypes.IntegerType, true),
+            DataTypes.createStructField("probability", DataTypes.FloatType, true),
+            DataTypes.createStructField("top_k", DataTypes.createArrayType(TOP_K_ENTRY, false), true),
+            DataTypes.createStructField("model_sha256", DataTypes.StringType, false),
+            DataTypes.createStructField("file_size", DataTypes.LongType, true),
+            DataTypes.createStructField("modification_time", DataTypes.TimestampType, true)});
+
+    private PredictionSchema() {}
+
+    /** The input side of a row: which file, as listed. */
+    public record FileRef(String path, long size, Timestamp modificationTime) {}
+
+    public static Row ok(FileRef file, int width, int height, TopK.Result top, String modelSha256) {
+        Row[] entries = new Row[top.size()];
+        for (int i = 0; i < entries.length; i++) {
+            entries[i] = RowFactory.create(top.index(i), top.label(i), top.probability(i));
+        }
+        return RowFactory.create(file.path(), OK, null, null, width, height, top.label(0), top.index(0),
+                top.probability(0), entries, modelSha256, file.size(), file.modificationTime());
+    }
+
+    public static Row error(FileRef file, ErrorCode code, String message, String modelSha256) {
+        String msg = message == null || message.isBlank() ? code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') : message;
+        return RowFactory.create(file.path(), ERROR, code.name(), msg, null, null, null, null, null, null, modelSha256,
+                file.size(), file.modificationTime());
+    }
+}

@@ -1,0 +1,33 @@
+package org.sparkimage.job;
+
+import java.util.Map;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The settings every session of this product needs, wherever it is started. */
+public final class SparkSessions {
+    private SparkSessions() {}
+
+    /**
+     * Adds the product's required settings to {@code conf} without overriding what the user set:
+     * ONNX Runtime telemetry off in executors (it crashes JVMs with long command lines and must
+     * never phone home), Spark's own console progress bar off (the job prints its own line).
+     */
+    public static SparkConf withDefaults(SparkConf conf) {
+        conf.set("spark.executorEnv.ORT_DISABLE_TELEMETRY", "1");
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        conf.setIfMissing("spark.sql.parquet.compression.codec", "zstd");
+        conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+        conf.setIfMissing("spark.executor.heartbeatInterval", "5s");
+        return conf;
+    }
+
+    public static SparkSession start(String appName, String master, Map<String, String> extra) {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        if (master != null) conf.setMaster(master);
+        conf.setIfMissing("spark.master", "local[*]");
+        extra.forEach(conf::set);
+        return SparkSession.builder().config(withDefaults(conf)).getOrCreate();
+    }
+}

@@ -1,0 +1,35 @@
+package org.sparkimage.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.testing.ReferenceData;
+import org.sparkimage.testing.TestSpark;
+
+/** 16 partitions on local[2]: every task of the one executor JVM shares one ONNX Runtime session. */
+class SessionPerExecutorTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void oneSessionPerExecutorJvmWhateverThePartitionCount() throws Exception {
+        SparkSession spark = TestSpark.session();
+        JobOptions o = JobOptions.of(ReferenceData.nsfwDir().resolve("images").toString(), tmp.resolve("out").toString())
+                .withPartitions(16);
+        JobSummary summary = ClassificationJob.run(spark, new JobOptions(o.input(), o.output(), o.model(), null, null,
+                o.batchSize(), 0, 16, false, o.maxFileBytes(), o.maxPixels(), 0, o.sparkConf()), new PrintStream(PrintStream.nullOutputStream()));
+        List<Row> stats = spark.read().parquet(tmp.resolve("out/stats").toString()).collectAsList();
+        assertEquals(16, stats.size(), "one stats row per partition");
+        for (Row r : stats) assertEquals(1, r.getInt(r.fieldIndex("sessions_created")), r.toString());
+        assertEquals(1, summary.sessionsCreated());
+        assertEquals(List.of("driver"), summary.executors());
+        assertEquals(summary.images(), stats.stream().mapToLong(r -> r.getLong(r.fieldIndex("images"))).sum());
+    }
+}
