@@ -1,0 +1,22 @@
+# Shared helpers of the scripts; sourced, not run. Expects ROOT to be set.
+JAR="$ROOT/target/spark-image-classifier-0.1.0-SNAPSHOT.jar"
+JOB_JAR="$ROOT/target/spark-image-classifier-0.1.0-SNAPSHOT-job.jar"
+
+# Builds the jars (tests skipped) when they are missing or older than the sources.
+ensure_built() {
+  if [ ! -f "$JOB_JAR" ] || [ ! -f "$ROOT/target/classpath.txt" ] || \
+     [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JOB_JAR" -print -quit 2>/dev/null)" ]; then
+    echo "building the project (mvn -DskipTests package)..." >&2
+    (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+  fi
+}
+
+# Thin jar + every dependency, Spark included (for local runs outside spark-submit).
+runtime_classpath() {
+  printf '%s:%s' "$JAR" "$(cat "$ROOT/target/classpath.txt")"
+}
+
+# The Java 17 flags Spark needs, from their one home in conf/.
+module_flags() {
+  sed -n 's/^java.module.flags=//p' "$ROOT/conf/java-module-flags.properties"
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# MobileNetV2 tools:
+#   scripts/model.sh summary [--width 1.0] [--resolution 224] [--classes 1000] [--padding symmetric|tf_same]
+#   scripts/model.sh build   --output m.onnx [--width W] [--resolution R] [--classes N] [--seed S]
+#   scripts/model.sh inspect <file.onnx>
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$ROOT/scripts/lib.sh"
+ensure_built
+export ORT_DISABLE_TELEMETRY=1
+args=$(mktemp)
+trap 'rm -f "$args"' EXIT
+printf -- '-cp\n%s\n' "$(runtime_classpath)" > "$args"
+java @"$args" org.sparkimage.model.ModelTool "$@"
