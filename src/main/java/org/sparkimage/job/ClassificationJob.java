@@ -118,7 +118,8 @@ public final class ClassificationJob {
         }
         JobSummary summary = new JobSummary(spark.sparkContext().applicationId(), start, Instant.now(), images,
                 images - errs, errs, codes, bundle.card().name(), bundle.sha256(), spark.sparkContext().master(),
-                List.copyOf(executors), partitions, sessionsPerExecutor.values().stream().mapToInt(Integer::intValue).sum());
+                List.copyOf(executors), partitions, sessionsPerExecutor.values().stream().mapToInt(Integer::intValue).sum(),
+                JobSummary.StageSeconds.of(statList));
         try (OutputStream s = outFs.create(new Path(out, "summary.json"), false)) {
             s.write(summary.toJson().getBytes(StandardCharsets.UTF_8));
         }

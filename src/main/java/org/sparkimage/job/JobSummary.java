@@ -22,7 +22,20 @@ public record JobSummary(
         String master,
         List<String> executors,
         int partitions,
-        int sessionsCreated) {
+        int sessionsCreated,
+        StageSeconds stageSeconds) {
+
+    /** Task time summed over all partitions, per stage. */
+    public record StageSeconds(double read, double decodePreprocess, double inference, double write) {
+        static StageSeconds of(java.util.List<PartitionStats> stats) {
+            return new StageSeconds(sum(stats, PartitionStats::readNs), sum(stats, PartitionStats::decodeNs),
+                    sum(stats, PartitionStats::inferenceNs), sum(stats, PartitionStats::writeNs));
+        }
+
+        private static double sum(java.util.List<PartitionStats> stats, java.util.function.ToLongFunction<PartitionStats> f) {
+            return stats.stream().mapToLong(f).sum() / 1e9;
+        }
+    }
 
     public double wallSeconds() {
         return (end.toEpochMilli() - start.toEpochMilli()) / 1000.0;
@@ -49,6 +62,8 @@ public record JobSummary(
         m.put("executors", executors);
         m.put("partitions", partitions);
         m.put("sessions_created", sessionsCreated);
+        m.put("task_seconds", Map.of("read", stageSeconds.read(), "decode_preprocess", stageSeconds.decodePreprocess(),
+                "inference", stageSeconds.inference(), "write", stageSeconds.write()));
         return Json.writePretty(m);
     }
 
@@ -61,6 +76,9 @@ public record JobSummary(
         b.append(String.format(Locale.ROOT, f, "errors", errors + (errorCodes.isEmpty() ? "" : " " + errorCodes)));
         b.append(String.format(Locale.ROOT, f, "wall time", String.format(Locale.ROOT, "%.1f s", wallSeconds())));
         b.append(String.format(Locale.ROOT, f, "throughput", String.format(Locale.ROOT, "%.1f images/s", imagesPerSecond())));
+        b.append(String.format(Locale.ROOT, f, "task time", String.format(Locale.ROOT,
+                "read %.1f s, decode+preprocess %.1f s, inference %.1f s, write %.1f s", stageSeconds.read(),
+                stageSeconds.decodePreprocess(), stageSeconds.inference(), stageSeconds.write())));
         b.append(String.format(Locale.ROOT, f, "model", modelName + " (" + modelSha256.substring(0, 12) + ")"));
         b.append(String.format(Locale.ROOT, f, "master", master));
         b.append(String.format(Locale.ROOT, f, "executors", executors.size() + " " + executors
