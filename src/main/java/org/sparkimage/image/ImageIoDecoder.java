@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.util.Collections;
 import java.util.Iterator;
 
 import javax.imageio.ImageIO;
@@ -78,17 +77,16 @@ public final class ImageIoDecoder implements ImageDecoder {
     /** Header checks that need no decoder; returns the EXIF orientation (1 where none applies). */
     private int checkStructure(ImageFormat format, byte[] data) throws ImageDecodeException {
         switch (format) {
-            case JPEG:
+            case JPEG -> {
                 return JpegHeader.read(data, limit).orientation();
-            case PNG:
-                PngStructure.verify(data, limit);
-                return ExifOrientation.NORMAL;
-            case GIF:
-                GifStructure.verify(data, limit);
-                return ExifOrientation.NORMAL;
-            default:
-                return ExifOrientation.NORMAL;
+            }
+            case PNG -> PngStructure.verify(data, limit);
+            case GIF -> GifStructure.verify(data, limit);
+            default -> {
+                // BMP, TIFF and the rest: the reader's own header parse gives the size (checked in readPixels).
+            }
         }
+        return ExifOrientation.NORMAL;
     }
 
     private RgbImage readPixels(ImageFormat format, byte[] data) throws ImageDecodeException {
@@ -116,18 +114,21 @@ public final class ImageIoDecoder implements ImageDecoder {
 
     private static ImageReader createReader(ImageFormat format) throws ImageDecodeException {
         String name = format.imageIoName();
-        Iterator<ImageReader> readers = name == null ? Collections.emptyIterator() : ImageIO.getImageReadersByFormatName(name);
+        if (name == null) {
+            throw new ImageDecodeException(ErrorCode.UNSUPPORTED_FORMAT, format + " image recognised; this format is not decoded");
+        }
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(name);
         if (!readers.hasNext()) {
-            throw new ImageDecodeException(ErrorCode.UNSUPPORTED_FORMAT, format + " image recognised, but no decoder for it is installed");
+            throw new ImageDecodeException(ErrorCode.UNSUPPORTED_FORMAT, format + " image recognised, but no " + format + " decoder is installed");
         }
         return readers.next();
     }
 
+    /** A reader exception and/or pixel-damage warnings as TRUNCATED (the data just ends) or CORRUPT. */
     private static ImageDecodeException damaged(ImageFormat format, ReadWarnings warnings, IOException cause) {
         boolean truncated = warnings.truncation() || (cause != null && endOfData(cause));
-        StringBuilder detail = new StringBuilder();
-        if (cause != null) detail.append(describe(cause));
-        if (warnings.pixelsDamaged()) detail.append(cause != null ? " (after warning: " : "").append(warnings.firstDamage()).append(cause != null ? ")" : "");
+        String detail = cause == null ? warnings.firstDamage()
+                : describe(cause) + (warnings.pixelsDamaged() ? " (after warning: " + warnings.firstDamage() + ")" : "");
         return truncated
                 ? new ImageDecodeException(ErrorCode.TRUNCATED, format + " data ends before the image is complete: " + detail, cause)
                 : new ImageDecodeException(ErrorCode.CORRUPT, format + " data is damaged: " + detail, cause);

@@ -138,10 +138,10 @@ public final class Preprocessor {
             for (int x = 0; x < outW; x++) {
                 acc[0] = acc[1] = acc[2] = 0;
                 for (int j = 0; j < ay.count[y]; j++) {
-                    double wy = ay.weight[y * ay.stride + j];
+                    double wy = ay.weight(y, j);
                     int row = (ay.first[y] + j) * w;
                     for (int i = 0; i < ax.count[x]; i++) {
-                        double wxy = wy * ax.weight[x * ax.stride + i];
+                        double wxy = wy * ax.weight(x, i);
                         int s = 3 * (row + ax.first[x] + i);
                         acc[0] += wxy * scaled[px[s] & 0xFF];
                         acc[1] += wxy * scaled[px[s + 1] & 0xFF];

@@ -56,6 +56,6 @@ final class ReadWarnings implements IIOReadWarningListener {
     static boolean isTruncation(String message) {
         String m = message.toLowerCase(Locale.ROOT);
         return m.contains("premature end of jpeg file") || m.contains("truncat") || m.contains("missing eoi")
-                || m.contains("unexpected end") || m.contains("end of file") || m.contains("eof");
+                || m.contains("unexpected end") || m.contains("end of file");
     }
 }
