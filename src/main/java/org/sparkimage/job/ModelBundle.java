@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 import org.sparkimage.model.DefaultModel;
 import org.sparkimage.model.ModelCard;
+import org.sparkimage.util.Sha256;
 
 /**
  * What the driver broadcasts: the model bytes (read once), its card and its sha256, the key under
@@ -26,7 +24,7 @@ public final class ModelBundle implements Serializable {
     public ModelBundle(byte[] bytes, ModelCard card) {
         this.bytes = bytes;
         this.cardJson = card.toJson();
-        this.sha256 = sha256(bytes);
+        this.sha256 = Sha256.hex(bytes);
         this.card = card;
     }
 
@@ -68,13 +66,5 @@ public final class ModelBundle implements Serializable {
 
     public String sha256() {
         return sha256;
-    }
-
-    static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

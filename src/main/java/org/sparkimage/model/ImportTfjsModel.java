@@ -2,15 +2,14 @@ package org.sparkimage.model;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.sparkimage.model.tfjs.KerasMobileNetV2Importer;
 import org.sparkimage.model.tfjs.TfjsFiles;
+import org.sparkimage.util.Sha256;
 
 /**
  * Command line: imports a Keras MobileNetV2 saved as a TF.js layers model into an ONNX file with
@@ -44,9 +43,9 @@ public final class ImportTfjsModel {
         if (model == null || card == null || output == null || shards.isEmpty()) usage("missing arguments");
 
         Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("source_model_file_sha256", sha256(Files.readAllBytes(model)));
+        provenance.put("source_model_file_sha256", Sha256.hex(Files.readAllBytes(model)));
         for (int i = 0; i < shards.size(); i++) {
-            provenance.put("source_weights_file_" + (i + 1) + "_sha256", sha256(Files.readAllBytes(shards.get(i))));
+            provenance.put("source_weights_file_" + (i + 1) + "_sha256", Sha256.hex(Files.readAllBytes(shards.get(i))));
         }
         if (!note.isEmpty()) provenance.put("source_note", note);
         ModelCard modelCard = ModelCard.load(card);
@@ -57,16 +56,12 @@ public final class ImportTfjsModel {
         if (output.getParent() != null) Files.createDirectories(output.getParent());
         Files.write(output, onnx);
         System.out.print(importer.spec().summary());
-        System.out.println("wrote " + output + " (" + onnx.length + " bytes), sha256 " + sha256(onnx));
+        System.out.println("wrote " + output + " (" + onnx.length + " bytes), sha256 " + Sha256.hex(onnx));
     }
 
     private static void usage(String why) {
         System.err.println("ImportTfjsModel: " + why);
         System.err.println("usage: ImportTfjsModel --model <model.json|.js> --weights <shard>... --card <card.json> --output <model.onnx>");
         System.exit(2);
-    }
-
-    static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 }

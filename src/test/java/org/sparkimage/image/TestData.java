@@ -1,6 +1,5 @@
 package org.sparkimage.image;
 
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,12 +8,10 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 import org.sparkimage.model.ModelCard;
+import org.sparkimage.testing.ReferenceData;
 
 /** Locations of the shared reference data and small helpers shared by the image tests. */
 final class TestData {
@@ -26,9 +23,7 @@ final class TestData {
      * data fails the test: a skipped reference check would look like a passing one.
      */
     static Path reference(String name) {
-        String shared = System.getProperty("sparkimage.shared");
-        assertNotNull(shared, "system property sparkimage.shared is not set (surefire sets it to ${project.basedir}/../shared)");
-        Path dir = Path.of(shared, "reference", name);
+        Path dir = ReferenceData.shared().resolve("reference").resolve(name);
         assertTrue(Files.isDirectory(dir), "reference data folder is missing: " + dir.toAbsolutePath());
         return dir;
     }
@@ -52,11 +47,7 @@ final class TestData {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
+        return org.sparkimage.util.Sha256.hex(bytes);
     }
 
     /** A model card with the given preprocessing; the rest is irrelevant to the image package. */

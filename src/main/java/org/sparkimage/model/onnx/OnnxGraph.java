@@ -5,6 +5,8 @@ import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.sparkimage.util.Sha256;
+
 /**
  * Builds one ONNX model (a single graph in the default domain) node by node and serialises it.
  * Only what this project writes is supported: float tensors, int/ints/float attributes.
@@ -18,7 +20,7 @@ public final class OnnxGraph {
 
     private final ProtoWriter graph = new ProtoWriter();
     private final Map<String, String> metadata = new LinkedHashMap<>();
-    private final java.security.MessageDigest weightsDigest = sha256();
+    private final java.security.MessageDigest weightsDigest = Sha256.digest();
     private int nodeCount;
 
     public OnnxGraph(String name) {
@@ -68,14 +70,6 @@ public final class OnnxGraph {
         try {
             return java.util.HexFormat.of().formatHex(((java.security.MessageDigest) weightsDigest.clone()).digest());
         } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static java.security.MessageDigest sha256() {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
