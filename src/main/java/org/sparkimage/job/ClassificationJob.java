@@ -73,9 +73,14 @@ public final class ClassificationJob {
         }
 
         // Listing only: binaryFile prunes the content column, so no file is read on the driver.
-        Dataset<Row> listing = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
-                .load(o.input()).select("path", "length", "modificationTime");
+        Dataset<Row> scan = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(o.input());
+        Dataset<Row> listing = scan.select("path", "length", "modificationTime");
         long files = listing.count();
+        String[] indexed = scan.inputFiles();
+        if (indexed.length > files) {
+            listing = listing.union(skippedByScan(spark, indexed, listing, hadoop));
+            files = indexed.length;
+        }
         int partitions = o.partitions() > 0 ? o.partitions()
                 : (int) Math.max(1, Math.min(files, 4L * spark.sparkContext().defaultParallelism()));
 
@@ -124,6 +129,25 @@ public final class ClassificationJob {
             s.write(summary.toJson().getBytes(StandardCharsets.UTF_8));
         }
         return summary;
+    }
+
+    /**
+     * Files that Spark's file index lists but its scan never emits (it drops 0-byte files). They
+     * still get their row: the task reads them and reports EMPTY (or whatever they hold by then).
+     */
+    private static Dataset<Row> skippedByScan(SparkSession spark, String[] indexed, Dataset<Row> listing,
+                                              Configuration hadoop) throws IOException {
+        java.util.Set<Path> scanned = new java.util.HashSet<>();
+        for (Row r : listing.select("path").collectAsList()) scanned.add(FileFetcher.toHadoopPath(r.getString(0)));
+        List<Row> missing = new ArrayList<>();
+        for (String uri : indexed) {
+            Path p = FileFetcher.toHadoopPath(uri);
+            if (scanned.contains(p)) continue;
+            FileStatus st = p.getFileSystem(hadoop).getFileStatus(p);
+            missing.add(org.apache.spark.sql.RowFactory.create(p.toString(), st.getLen(),
+                    new java.sql.Timestamp(st.getModificationTime())));
+        }
+        return spark.createDataFrame(missing, listing.schema());
     }
 
     /** The input root (or, for a glob, at least one match) must exist and be readable. */

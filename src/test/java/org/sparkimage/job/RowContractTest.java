@@ -1,0 +1,48 @@
+package org.sparkimage.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.testing.TestSpark;
+
+/**
+ * Files Spark's own scan would drop or mangle still get exactly one row: a 0-byte file (the
+ * binaryFile scan skips it), names with spaces and non-ASCII letters, a nested directory, text.
+ */
+class RowContractTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyFileGetsExactlyOneRow() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in/nested dir"));
+        Files.write(in.resolve("empty.jpg"), new byte[0]);
+        Files.copy(Path.of("samples/chelsea.png"), in.resolve("photo café 1.PNG"));
+        Files.copy(Path.of("samples/rocket.jpg"), tmp.resolve("in/rocket"));
+        Files.writeString(tmp.resolve("in/notes.txt"), "not an image");
+
+        JobOptions o = JobOptions.of(tmp.resolve("in").toString(), tmp.resolve("out").toString());
+        JobSummary summary = ClassificationJob.run(TestSpark.session(), o, new PrintStream(PrintStream.nullOutputStream()));
+
+        Map<String, Row> rows = new HashMap<>();
+        for (Row r : TestSpark.session().read().parquet(tmp.resolve("out/predictions").toString()).collectAsList()) {
+            String path = r.getString(r.fieldIndex("path"));
+            rows.put(path.substring(path.lastIndexOf('/') + 1), r);
+        }
+        assertEquals(4, rows.size(), rows.keySet().toString());
+        assertEquals(4, summary.images());
+        assertEquals("EMPTY", rows.get("empty.jpg").getString(rows.get("empty.jpg").fieldIndex("error_code")));
+        assertEquals("NOT_AN_IMAGE", rows.get("notes.txt").getAs("error_code"));
+        assertEquals("ok", rows.get("photo café 1.PNG").getAs("status"));
+        assertEquals("ok", rows.get("rocket").getAs("status"));
+        assertEquals(Integer.valueOf(451), rows.get("photo café 1.PNG").getAs("width"));
+    }
+}
