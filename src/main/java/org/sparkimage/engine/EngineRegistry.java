@@ -10,8 +10,8 @@ import org.sparkimage.model.ModelCard;
 /**
  * One {@link OrtEngine} per model per JVM, keyed by the model's sha256 and created on first use;
  * every task of an executor shares it. Sessions are never closed while the JVM lives (an executor
- * keeps its model for its whole life; the process exit frees them), except by {@link #closeAll()}
- * when nothing runs any more.
+ * keeps its model for its whole life; the process exit frees them: closing a session that another
+ * task may still be running would crash the JVM).
  */
 public final class EngineRegistry {
     private static final Map<String, OrtEngine> ENGINES = new ConcurrentHashMap<>();
@@ -39,16 +39,5 @@ public final class EngineRegistry {
     public static int sessionsCreated(String sha256) {
         AtomicInteger n = CREATED.get(sha256);
         return n == null ? 0 : n.get();
-    }
-
-    public static synchronized void closeAll() {
-        for (OrtEngine e : ENGINES.values()) {
-            try {
-                e.close();
-            } catch (Exception ignored) {
-                // closing at shutdown: nothing useful to do with the failure
-            }
-        }
-        ENGINES.clear();
     }
 }

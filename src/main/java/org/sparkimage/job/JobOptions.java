@@ -52,28 +52,8 @@ public record JobOptions(
                 DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PIXELS, 10, Map.of());
     }
 
-    public JobOptions withMaster(String m) {
-        return new JobOptions(input, output, model, modelCard, m, batchSize, topK, partitions, overwrite, maxFileBytes,
-                maxPixels, progressSeconds, sparkConf);
-    }
-
     public JobOptions withPartitions(int n) {
         return new JobOptions(input, output, model, modelCard, master, batchSize, topK, n, overwrite, maxFileBytes,
-                maxPixels, progressSeconds, sparkConf);
-    }
-
-    public JobOptions withOverwrite(boolean o) {
-        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, o, maxFileBytes,
-                maxPixels, progressSeconds, sparkConf);
-    }
-
-    public JobOptions withModel(String m, Path card) {
-        return new JobOptions(input, output, m, card, master, batchSize, topK, partitions, overwrite, maxFileBytes,
-                maxPixels, progressSeconds, sparkConf);
-    }
-
-    public JobOptions withBatchSize(int b) {
-        return new JobOptions(input, output, model, modelCard, master, b, topK, partitions, overwrite, maxFileBytes,
                 maxPixels, progressSeconds, sparkConf);
     }
 }

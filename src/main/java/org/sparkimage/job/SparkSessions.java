@@ -18,7 +18,6 @@ public final class SparkSessions {
         conf.set("spark.executorEnv.ORT_DISABLE_TELEMETRY", "1");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing("spark.sql.parquet.compression.codec", "zstd");
-        conf.setIfMissing("spark.sql.shuffle.partitions", "8");
         conf.setIfMissing("spark.executor.heartbeatInterval", "5s");
         return conf;
     }

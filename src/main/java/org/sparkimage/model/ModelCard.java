@@ -222,13 +222,6 @@ public record ModelCard(
         return Json.writePretty(root);
     }
 
-    /** A copy with other labels (e.g. from a labels file). */
-    public ModelCard withLabels(List<String> newLabels) {
-        return new ModelCard(name, inputName, layout, width, height, channelOrder, resize, resizeShorter,
-                interpolation, divisor, mean, std, background, outputName, outputKind, featuresName,
-                newLabels, source, license);
-    }
-
     @Override
     public float[] mean() {
         return mean.clone();

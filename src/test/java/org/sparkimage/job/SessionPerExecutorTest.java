@@ -23,8 +23,7 @@ class SessionPerExecutorTest {
         SparkSession spark = TestSpark.session();
         JobOptions o = JobOptions.of(ReferenceData.nsfwDir().resolve("images").toString(), tmp.resolve("out").toString())
                 .withPartitions(16);
-        JobSummary summary = ClassificationJob.run(spark, new JobOptions(o.input(), o.output(), o.model(), null, null,
-                o.batchSize(), 0, 16, false, o.maxFileBytes(), o.maxPixels(), 0, o.sparkConf()), new PrintStream(PrintStream.nullOutputStream()));
+        JobSummary summary = ClassificationJob.run(spark, o, new PrintStream(PrintStream.nullOutputStream()));
         List<Row> stats = spark.read().parquet(tmp.resolve("out/stats").toString()).collectAsList();
         assertEquals(16, stats.size(), "one stats row per partition");
         for (Row r : stats) assertEquals(1, r.getInt(r.fieldIndex("sessions_created")), r.toString());
