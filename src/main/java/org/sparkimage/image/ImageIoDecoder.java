@@ -1,68 +1,76 @@
 package org.sparkimage.image;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
+import java.awt.image.SampleModel;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.Iterator;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
+import com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi;
 
 /**
- * {@link ImageDecoder} on javax.imageio, with the TwelveMonkeys JPEG reader for CMYK/YCCK JPEGs.
+ * {@link ImageDecoder} on javax.imageio, with the TwelveMonkeys readers for CMYK/YCCK JPEGs and WebP.
  *
- * <p>Per file: sniff the format from magic bytes; walk the headers (JPEG markers, PNG chunks, GIF
- * blocks) to check the declared size against the pixel limit and to catch truncation, damaged
- * critical chunks and unsupported JPEG variants without decoding; decode the first image with a
- * fresh {@link ImageReader} whose warnings turn partial decodes into TRUNCATED/CORRUPT; convert
+ * <p>Per file: sniff the format from magic bytes; walk the headers (JPEG markers and scan headers,
+ * PNG chunks, GIF blocks) to check the declared size against the pixel limit and to catch
+ * truncation, damaged critical chunks, invalid JPEG progressions and unsupported JPEG variants
+ * without decoding; reserve the decode's memory in the JVM-wide {@link DecodeMemoryBudget};
+ * decode the first image with a fresh {@link ImageReader} whose warnings turn partial decodes into
+ * TRUNCATED/CORRUPT and whose input stops flowing when the time budget is spent (TIMEOUT); convert
  * raster samples to 8-bit RGB composited over the background; apply EXIF orientation (JPEG).
  *
  * <p>Thread-safe: no mutable state is shared between calls, and input streams are in-memory
  * (no ImageIO disk cache files).
  */
 public final class ImageIoDecoder implements ImageDecoder {
-    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
-    /** Largest accepted limit: a 4-band 8-bit raster of that many pixels still fits one Java array. */
-    public static final long MAX_PIXEL_LIMIT = Integer.MAX_VALUE / 4;
     private static final int[] WHITE = {255, 255, 255};
+    private static final int RGB_BYTES = 3;
 
     static {
         // The ImageIO registry scans the class path of whichever thread touches it first; on a Spark
-        // executor that class loader may not see the job jar. Registering the TwelveMonkeys reader
-        // explicitly makes it present, and (through its onRegistration) ordered before the JDK's.
-        IIORegistry.getDefaultInstance().registerServiceProvider(new JPEGImageReaderSpi(), ImageReaderSpi.class);
+        // executor that class loader may not see the job jar. Registering the TwelveMonkeys readers
+        // explicitly makes them present, and (through onRegistration) orders them before the JDK's.
+        IIORegistry registry = IIORegistry.getDefaultInstance();
+        registry.registerServiceProvider(new JPEGImageReaderSpi(), ImageReaderSpi.class);
+        registry.registerServiceProvider(new WebPImageReaderSpi(), ImageReaderSpi.class);
     }
 
-    private final PixelLimit limit;
+    private final DecodeLimits limits;
+    private final PixelLimit pixelLimit;
     private final AlphaCompositor compositor;
+    private final DecodeMemoryBudget memory;
 
-    /** Limit {@value #DEFAULT_MAX_PIXELS} pixels, transparent pixels composited over white. */
+    /** {@link DecodeLimits#DEFAULT}, transparent pixels composited over white. */
     public ImageIoDecoder() {
-        this(DEFAULT_MAX_PIXELS, WHITE);
+        this(DecodeLimits.DEFAULT, WHITE);
     }
 
     /**
-     * @param maxPixels  largest declared width*height decoded; larger images are TOO_LARGE
-     *                   (1..{@link #MAX_PIXEL_LIMIT})
      * @param background R, G, B (0..255) that transparent pixels are composited over
      */
-    public ImageIoDecoder(long maxPixels, int[] background) {
-        if (maxPixels < 1 || maxPixels > MAX_PIXEL_LIMIT) {
-            throw new IllegalArgumentException("pixel limit must be in 1.." + MAX_PIXEL_LIMIT + ", got " + maxPixels);
-        }
-        this.limit = new PixelLimit(maxPixels);
-        this.compositor = new AlphaCompositor(background);
+    public ImageIoDecoder(DecodeLimits limits, int[] background) {
+        this(limits, background, DecodeMemoryBudget.jvmShared());
     }
 
-    public long maxPixels() {
-        return limit.maxPixels();
+    /** With a memory budget of its own instead of the JVM's shared one. */
+    public ImageIoDecoder(DecodeLimits limits, int[] background, DecodeMemoryBudget memory) {
+        this.limits = limits;
+        this.pixelLimit = new PixelLimit(limits.maxPixels());
+        this.compositor = new AlphaCompositor(background);
+        this.memory = memory;
+    }
+
+    public DecodeLimits limits() {
+        return limits;
     }
 
     @Override
@@ -70,18 +78,19 @@ public final class ImageIoDecoder implements ImageDecoder {
         if (data.length == 0) throw new ImageDecodeException(ErrorCode.EMPTY, "the file is empty (0 bytes)");
         ImageFormat format = FormatSniffer.sniff(data).orElseThrow(() -> new ImageDecodeException(
                 ErrorCode.NOT_AN_IMAGE, "no image signature; the data starts with " + describeHead(data)));
+        DecodeDeadline deadline = DecodeDeadline.start(limits.timeBudget());
         int orientation = checkStructure(format, data);
-        return ExifOrientation.apply(readPixels(format, data), orientation);
+        return readPixels(format, data, orientation, deadline);
     }
 
     /** Header checks that need no decoder; returns the EXIF orientation (1 where none applies). */
     private int checkStructure(ImageFormat format, byte[] data) throws ImageDecodeException {
         switch (format) {
             case JPEG -> {
-                return JpegHeader.read(data, limit).orientation();
+                return JpegHeader.read(data, pixelLimit).orientation();
             }
-            case PNG -> PngStructure.verify(data, limit);
-            case GIF -> GifStructure.verify(data, limit);
+            case PNG -> PngStructure.verify(data, pixelLimit);
+            case GIF -> GifStructure.verify(data, pixelLimit);
             default -> {
                 // BMP, TIFF and the rest: the reader's own header parse gives the size (checked in readPixels).
             }
@@ -89,27 +98,76 @@ public final class ImageIoDecoder implements ImageDecoder {
         return ExifOrientation.NORMAL;
     }
 
-    private RgbImage readPixels(ImageFormat format, byte[] data) throws ImageDecodeException {
+    /**
+     * Decodes the first image within the deadline and the JVM's decode memory budget. Package-private
+     * so that tests can aim a CPU bomb at the time budget alone, past the structure checks.
+     */
+    RgbImage readPixels(ImageFormat format, byte[] data, int orientation, DecodeDeadline deadline) throws ImageDecodeException {
         ImageReader reader = createReader(format);
         ReadWarnings warnings = new ReadWarnings();
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
+        try (ImageInputStream in = new BudgetedImageInputStream(data, deadline)) {
             // ignoreMetadata: pixels need no text chunks, and a compressed-text bomb is then never inflated.
             reader.setInput(in, true, true);
             reader.addIIOReadWarningListener(warnings);
-            limit.check(reader.getWidth(0), reader.getHeight(0), format + " header");
-            BufferedImage img = reader.read(0);
-            if (warnings.pixelsDamaged()) throw damaged(format, warnings, null);
-            return new RgbImage(img.getWidth(), img.getHeight(), RasterConverter.toRgb(img, compositor));
+            reader.addIIOReadProgressListener(new AbortAtDeadline(deadline));
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            pixelLimit.check(width, height, format + " header");
+            long bytes = (long) width * height * (rasterBytesPerPixel(reader) + RGB_BYTES
+                    + (orientation == ExifOrientation.NORMAL ? 0 : RGB_BYTES));
+            try (DecodeMemoryBudget.Reservation ignored = memory.reserve(bytes, format + " " + width + "x" + height)) {
+                BufferedImage img = reader.read(0);
+                if (deadline.tripped()) throw deadline.timeout(format);
+                if (warnings.pixelsDamaged()) throw damaged(format, warnings, null);
+                RgbImage rgb = new RgbImage(img.getWidth(), img.getHeight(), RasterConverter.toRgb(img, compositor));
+                img = null; // the raster may go before the rotated copy is made
+                return ExifOrientation.apply(rgb, orientation);
+            }
         } catch (IOException e) {
-            throw damaged(format, warnings, e);
+            throw deadline.tripped() ? deadline.timeout(format) : damaged(format, warnings, e);
         } catch (RuntimeException | Error e) {
             // Readers fail on hostile input with anything from IndexOutOfBounds to NegativeArraySize;
-            // the pixel limit keeps OutOfMemoryError out of reach for honest headers. None of it may
-            // escape the row contract.
+            // the pixel limit and memory budget keep OutOfMemoryError out of reach for honest headers.
+            // None of it may escape the row contract.
+            if (deadline.tripped()) throw deadline.timeout(format);
             throw new ImageDecodeException(ErrorCode.CORRUPT, format + " decoder failed: " + describe(e), e);
         } finally {
             reader.dispose();
         }
+    }
+
+    /** Bytes per pixel of the raster the reader will allocate; 4 (8-bit RGBA/CMYK) where it cannot say. */
+    private static int rasterBytesPerPixel(ImageReader reader) {
+        try {
+            ImageTypeSpecifier type = reader.getRawImageType(0);
+            if (type == null) return 4;
+            SampleModel sm = type.getSampleModel(1, 1);
+            int bits = 0;
+            for (int b = 0; b < sm.getNumBands(); b++) bits += sm.getSampleSize(b);
+            return Math.max(1, (bits + 7) / 8);
+        } catch (IOException | RuntimeException e) {
+            return 4;
+        }
+    }
+
+    /**
+     * Asks the reader to stop at its next progress report once the deadline has passed. (No
+     * IIOReadUpdateListener: with one attached, the JDK's JPEG reader renders every progressive pass.)
+     */
+    private record AbortAtDeadline(DecodeDeadline deadline) implements IIOReadProgressListener {
+        @Override
+        public void imageProgress(ImageReader source, float percentageDone) {
+            if (deadline.expired()) source.abort();
+        }
+
+        @Override public void sequenceStarted(ImageReader source, int minIndex) { }
+        @Override public void sequenceComplete(ImageReader source) { }
+        @Override public void imageStarted(ImageReader source, int imageIndex) { }
+        @Override public void imageComplete(ImageReader source) { }
+        @Override public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) { }
+        @Override public void thumbnailProgress(ImageReader source, float percentageDone) { }
+        @Override public void thumbnailComplete(ImageReader source) { }
+        @Override public void readAborted(ImageReader source) { }
     }
 
     private static ImageReader createReader(ImageFormat format) throws ImageDecodeException {

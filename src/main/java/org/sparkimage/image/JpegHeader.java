@@ -1,17 +1,19 @@
 package org.sparkimage.image;
 
 /**
- * What the JPEG marker segments before the first scan say: frame size, coding process and EXIF
- * orientation. Read by walking the segments (no entropy-coded data is touched), so that size
- * limits and unsupported coding processes are known before a decoder allocates anything.
+ * What the JPEG marker segments say: frame size, coding process, EXIF orientation and the number
+ * of scans. Read by walking the segments and skipping over entropy-coded data (nothing is
+ * decoded), so that size limits, unsupported coding processes and invalid scan progressions
+ * ({@link JpegScanProgression}) are known before a decoder allocates or computes anything.
  *
  * @param width       SOF width (stored, before orientation)
  * @param height      SOF height
  * @param sofMarker   the frame marker, 0xC0..0xCF
  * @param precision   bits per sample
  * @param orientation EXIF orientation 1..8 (1 without Exif)
+ * @param scans       scans before EOI or the end of the data
  */
-record JpegHeader(int width, int height, int sofMarker, int precision, int orientation) {
+record JpegHeader(int width, int height, int sofMarker, int precision, int orientation, int scans) {
     private static final int SOI = 0xD8;
     private static final int EOI = 0xD9;
     private static final int SOS = 0xDA;
@@ -21,23 +23,30 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
      * @throws ImageDecodeException TOO_LARGE / CORRUPT for the frame size (checked as soon as the
      *                              frame header is seen), UNSUPPORTED_FORMAT for coding processes the
      *                              decoder lacks, TRUNCATED if the data ends before the first scan,
-     *                              CORRUPT for a broken segment structure
+     *                              CORRUPT for a broken segment structure or scan progression
      */
     static JpegHeader read(byte[] d, PixelLimit limit) throws ImageDecodeException {
         int pos = 2; // after SOI
         int orientation = ExifOrientation.NORMAL;
         boolean exifSeen = false;
-        JpegHeader frame = null;
+        Frame frame = null;
+        JpegScanProgression progression = null;
         while (true) {
-            if (pos >= d.length) throw truncated();
+            if (pos >= d.length) {
+                if (progression != null) return frame.header(orientation, progression.scans()); // no EOI: the decoder judges
+                throw truncated();
+            }
             if ((d[pos] & 0xFF) != 0xFF) {
-                throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: no marker at offset " + pos + " before the first scan");
+                throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: no marker at offset " + pos + " where a segment should start");
             }
             while (pos < d.length && (d[pos] & 0xFF) == 0xFF) pos++; // fill bytes
-            if (pos >= d.length) throw truncated();
+            if (pos >= d.length) continue;
             int marker = d[pos++] & 0xFF;
             if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue; // no length field
-            if (marker == EOI) throw new ImageDecodeException(ErrorCode.TRUNCATED, "JPEG: end of image before any scan data");
+            if (marker == EOI) {
+                if (progression != null) return frame.header(orientation, progression.scans());
+                throw new ImageDecodeException(ErrorCode.TRUNCATED, "JPEG: end of image before any scan data");
+            }
             if (marker == SOI || marker == 0x00) {
                 throw new ImageDecodeException(ErrorCode.CORRUPT, String.format("JPEG: unexpected marker 0x%02X at offset %d", marker, pos - 1));
             }
@@ -46,26 +55,75 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
             if (length < 2) throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: segment length " + length + " at offset " + pos);
             int body = pos + 2;
             int end = pos + length;
+            if (end > d.length) {
+                // Past the first scan this is as likely a false marker in damaged entropy data as a
+                // cut file: the decoder, which sees both, judges.
+                if (progression != null && progression.scans() > 0) return frame.header(orientation, progression.scans());
+                throw truncated();
+            }
             if (isFrameMarker(marker)) {
                 if (frame != null) throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: more than one frame header");
-                if (end > d.length || length < 8) throw truncated();
-                int precision = d[body] & 0xFF;
-                int height = (d[body + 1] & 0xFF) << 8 | (d[body + 2] & 0xFF);
-                int width = (d[body + 3] & 0xFF) << 8 | (d[body + 4] & 0xFF);
-                limit.check(width, height, String.format("JPEG SOF%d", marker - 0xC0));
-                checkProcess(marker, precision);
-                frame = new JpegHeader(width, height, marker, precision, orientation);
+                frame = Frame.parse(d, body, end, marker, limit);
+                progression = new JpegScanProgression(frame.componentIds, marker == 0xC2 || marker == 0xCA);
             } else if (marker == APP1 && !exifSeen && isExif(d, body, end)) {
                 exifSeen = true;
                 orientation = ExifOrientation.parse(d, body + 6, end - body - 6);
             } else if (marker == SOS) {
                 if (frame == null) throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: scan before any frame header");
-                if (end > d.length) throw truncated();
-                return new JpegHeader(frame.width, frame.height, frame.sofMarker, frame.precision, orientation);
+                acceptScan(d, body, end, progression);
+                pos = skipEntropyCodedData(d, end);
+                continue;
             }
-            if (end > d.length) throw truncated();
             pos = end;
         }
+    }
+
+    /** The frame header's fields. */
+    private record Frame(int width, int height, int marker, int precision, int[] componentIds) {
+        static Frame parse(byte[] d, int body, int end, int marker, PixelLimit limit) throws ImageDecodeException {
+            if (end - body < 6) throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: frame header too short");
+            int precision = d[body] & 0xFF;
+            int height = (d[body + 1] & 0xFF) << 8 | (d[body + 2] & 0xFF);
+            int width = (d[body + 3] & 0xFF) << 8 | (d[body + 4] & 0xFF);
+            limit.check(width, height, String.format("JPEG SOF%d", marker - 0xC0));
+            checkProcess(marker, precision);
+            int components = d[body + 5] & 0xFF;
+            if (components == 0 || end - body != 6 + 3 * components) {
+                throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: frame header length does not match its " + components + " components");
+            }
+            int[] ids = new int[components];
+            for (int i = 0; i < components; i++) ids[i] = d[body + 6 + 3 * i] & 0xFF;
+            return new Frame(width, height, marker, precision, ids);
+        }
+
+        JpegHeader header(int orientation, int scans) {
+            return new JpegHeader(width, height, marker, precision, orientation, scans);
+        }
+    }
+
+    private static void acceptScan(byte[] d, int body, int end, JpegScanProgression progression) throws ImageDecodeException {
+        int components = end > body ? d[body] & 0xFF : 0;
+        if (components == 0 || end - body != 4 + 2 * components) {
+            throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: scan header length does not match its " + components + " components");
+        }
+        int[] ids = new int[components];
+        for (int i = 0; i < components; i++) ids[i] = d[body + 1 + 2 * i] & 0xFF;
+        int p = body + 1 + 2 * components;
+        progression.accept(ids, d[p] & 0xFF, d[p + 1] & 0xFF, (d[p + 2] & 0xF0) >> 4, d[p + 2] & 0x0F);
+    }
+
+    /**
+     * The offset of the first marker after the entropy-coded data that starts at {@code pos}, or
+     * {@code d.length}. Inside the data, 0xFF is followed by a stuffed 0x00, a restart marker or
+     * more 0xFF fill bytes; anything else is a marker.
+     */
+    private static int skipEntropyCodedData(byte[] d, int pos) {
+        for (int i = pos; i + 1 < d.length; i++) {
+            if (d[i] != (byte) 0xFF) continue;
+            int next = d[i + 1] & 0xFF;
+            if (next != 0x00 && next != 0xFF && (next < 0xD0 || next > 0xD7)) return i;
+        }
+        return d.length;
     }
 
     /** SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC), which share the range. */
@@ -97,6 +155,6 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
     }
 
     private static ImageDecodeException truncated() {
-        return new ImageDecodeException(ErrorCode.TRUNCATED, "JPEG: data ends inside the headers, before the first scan");
+        return new ImageDecodeException(ErrorCode.TRUNCATED, "JPEG: data ends inside a marker segment");
     }
 }

@@ -50,12 +50,13 @@ final class ReadWarnings implements IIOReadWarningListener {
     /**
      * The messages libjpeg, the JDK readers and TwelveMonkeys use when the data simply ends
      * ("Premature end of JPEG file", "Truncated File - Missing EOI marker", "Unexpected end of
-     * ZLIB input stream"). libjpeg's "premature end of data segment" alone is not one of them: it
+     * ZLIB input stream", the JDK TIFF reader's "Data segment out of stream" for an offset past
+     * the end of a file whose length it knows). libjpeg's "premature end of data segment" alone is not one of them: it
      * also follows garbage inside a scan.
      */
     static boolean isTruncation(String message) {
         String m = message.toLowerCase(Locale.ROOT);
         return m.contains("premature end of jpeg file") || m.contains("truncat") || m.contains("missing eoi")
-                || m.contains("unexpected end") || m.contains("end of file");
+                || m.contains("unexpected end") || m.contains("end of file") || m.contains("out of stream");
     }
 }

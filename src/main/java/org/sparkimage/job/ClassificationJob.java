@@ -92,7 +92,7 @@ public final class ClassificationJob {
         LongAccumulator errors = spark.sparkContext().longAccumulator("images failed");
         CollectionAccumulator<PartitionStats> stats = spark.sparkContext().collectionAccumulator("partition stats");
         PartitionClassifier classifier = new PartitionClassifier(model, conf,
-                new PartitionClassifier.Settings(o.batchSize(), o.topK() > 0 ? o.topK() : 5, o.maxFileBytes(), o.maxPixels()),
+                new PartitionClassifier.Settings(o.batchSize(), o.topK() > 0 ? o.topK() : 5, o.maxFileBytes(), o.decodeLimits()),
                 new PartitionClassifier.Reporting(processed, errors, stats));
 
         console.printf("classifying %d files in %d partitions with %s%n", files, partitions, bundle.card().name());

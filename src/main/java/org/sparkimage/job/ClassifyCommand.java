@@ -2,11 +2,13 @@ package org.sparkimage.job;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.SparkSession;
+import org.sparkimage.image.DecodeLimits;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,6 +68,10 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Images declaring more pixels in their header become TOO_LARGE rows. Default: ${DEFAULT-VALUE}.")
     long maxMegapixels;
 
+    @Option(names = "--decode-timeout-seconds", defaultValue = "20", paramLabel = "S",
+            description = "Wall time one image may take to decode before it becomes a TIMEOUT row. Default: ${DEFAULT-VALUE}.")
+    double decodeTimeoutSeconds;
+
     @Option(names = "--progress-seconds", defaultValue = "10", paramLabel = "S",
             description = "Seconds between progress lines; 0 turns them off. Default: ${DEFAULT-VALUE}.")
     int progressSeconds;
@@ -83,8 +89,10 @@ public final class ClassifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JobOptions options;
         try {
+            DecodeLimits limits = new DecodeLimits(maxMegapixels * 1_000_000L,
+                    Duration.ofMillis(Math.round(decodeTimeoutSeconds * 1000)));
             options = new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, overwrite,
-                    maxFileMb << 20, maxMegapixels * 1_000_000L, progressSeconds, sparkConf);
+                    maxFileMb << 20, limits, progressSeconds, sparkConf);
         } catch (IllegalArgumentException e) {
             console.println("classify: " + e.getMessage());
             return 2;

@@ -3,6 +3,8 @@ package org.sparkimage.job;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.sparkimage.image.DecodeLimits;
+
 /**
  * Everything one classification run needs; built by the CLI (or a test).
  *
@@ -16,7 +18,7 @@ import java.util.Map;
  * @param partitions   partitions of the file list; 0 = sized from the cluster and the file count
  * @param overwrite    replace an existing output
  * @param maxFileBytes files larger than this are error rows (TOO_LARGE) without being read
- * @param maxPixels    images whose header declares more pixels are error rows (TOO_LARGE)
+ * @param decodeLimits pixel limit (TOO_LARGE from the header) and per-image decode time budget (TIMEOUT)
  * @param progressSeconds interval of the console progress line; 0 = off
  * @param sparkConf    extra Spark settings
  */
@@ -31,29 +33,29 @@ public record JobOptions(
         int partitions,
         boolean overwrite,
         long maxFileBytes,
-        long maxPixels,
+        DecodeLimits decodeLimits,
         int progressSeconds,
         Map<String, String> sparkConf) {
 
     public static final int DEFAULT_BATCH_SIZE = 8;
     public static final long DEFAULT_MAX_FILE_BYTES = 256L << 20;
-    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
 
     public JobOptions {
         if (batchSize < 1 || batchSize > 1024) throw new IllegalArgumentException("--batch-size must be in 1..1024");
         if (topK < 0) throw new IllegalArgumentException("--top-k must be >= 0");
         if (partitions < 0) throw new IllegalArgumentException("--partitions must be >= 0");
+        if (decodeLimits == null) throw new IllegalArgumentException("decode limits are required");
         sparkConf = Map.copyOf(sparkConf);
     }
 
     /** Defaults for everything but input and output. */
     public static JobOptions of(String input, String output) {
         return new JobOptions(input, output, "default", null, null, DEFAULT_BATCH_SIZE, 0, 0, false,
-                DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PIXELS, 10, Map.of());
+                DEFAULT_MAX_FILE_BYTES, DecodeLimits.DEFAULT, 10, Map.of());
     }
 
     public JobOptions withPartitions(int n) {
         return new JobOptions(input, output, model, modelCard, master, batchSize, topK, n, overwrite, maxFileBytes,
-                maxPixels, progressSeconds, sparkConf);
+                decodeLimits, progressSeconds, sparkConf);
     }
 }

@@ -20,6 +20,7 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.sparkimage.engine.EngineRegistry;
 import org.sparkimage.engine.OrtEngine;
+import org.sparkimage.image.DecodeLimits;
 import org.sparkimage.image.ErrorCode;
 import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.image.ImageDecoder;
@@ -40,7 +41,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
     private static final long serialVersionUID = 1L;
 
     /** Tunables of the partition function. */
-    public record Settings(int batchSize, int topK, long maxFileBytes, long maxPixels) implements Serializable {}
+    public record Settings(int batchSize, int topK, long maxFileBytes, DecodeLimits decodeLimits) implements Serializable {}
 
     /** Driver-side accumulators the tasks report to. */
     public record Reporting(LongAccumulator processed, LongAccumulator errors,
@@ -71,7 +72,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
         private final ModelBundle bundle = model.value();
         private final ModelCard card = bundle.card();
         private final FileFetcher fetcher = new FileFetcher(hadoopConf.value(), settings.maxFileBytes());
-        private final ImageDecoder decoder = new ImageIoDecoder(settings.maxPixels(), card.background());
+        private final ImageDecoder decoder = new ImageIoDecoder(settings.decodeLimits(), card.background());
         private final Preprocessor preprocessor = new Preprocessor(card);
         private final TopK topK = new TopK(settings.topK(), card.labels(), card.outputKind() == ModelCard.OutputKind.LOGITS);
         private final int ortThreads;

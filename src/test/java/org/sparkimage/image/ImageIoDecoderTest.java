@@ -46,15 +46,15 @@ class ImageIoDecoderTest {
     @Test
     void pixelLimitIsConfigurableAndChecksTheHeader() throws Exception {
         byte[] png = Images.encode(Images.gradient(100, 50), "png");
-        assertEquals(ErrorCode.TOO_LARGE, codeOf(new ImageIoDecoder(4_999, new int[] {255, 255, 255}), png));
-        assertEquals(100, new ImageIoDecoder(5_000, new int[] {255, 255, 255}).decode(png).width());
+        assertEquals(ErrorCode.TOO_LARGE, codeOf(new ImageIoDecoder(DecodeLimits.DEFAULT.withMaxPixels(4_999), new int[] {255, 255, 255}), png));
+        assertEquals(100, new ImageIoDecoder(DecodeLimits.DEFAULT.withMaxPixels(5_000), new int[] {255, 255, 255}).decode(png).width());
         for (String format : new String[] {"jpeg", "gif", "bmp", "tiff"}) {
             byte[] data = Images.encode(Images.gradient(100, 50), format);
-            assertEquals(ErrorCode.TOO_LARGE, codeOf(new ImageIoDecoder(4_999, new int[] {255, 255, 255}), data), format);
+            assertEquals(ErrorCode.TOO_LARGE, codeOf(new ImageIoDecoder(DecodeLimits.DEFAULT.withMaxPixels(4_999), new int[] {255, 255, 255}), data), format);
         }
-        assertThrows(IllegalArgumentException.class, () -> new ImageIoDecoder(0, new int[] {255, 255, 255}));
-        assertThrows(IllegalArgumentException.class, () -> new ImageIoDecoder(ImageIoDecoder.MAX_PIXEL_LIMIT + 1, new int[] {255, 255, 255}));
-        assertThrows(IllegalArgumentException.class, () -> new ImageIoDecoder(1000, new int[] {256, 0, 0}));
+        assertThrows(IllegalArgumentException.class, () -> DecodeLimits.DEFAULT.withMaxPixels(0));
+        assertThrows(IllegalArgumentException.class, () -> DecodeLimits.DEFAULT.withMaxPixels(DecodeLimits.MAX_PIXEL_LIMIT + 1));
+        assertThrows(IllegalArgumentException.class, () -> new ImageIoDecoder(DecodeLimits.DEFAULT, new int[] {256, 0, 0}));
     }
 
     @Test
@@ -184,7 +184,7 @@ class ImageIoDecoderTest {
      */
     @Test
     void damagedInputsNeverEscapeTheErrorContract() {
-        ImageIoDecoder small = new ImageIoDecoder(1_000_000, new int[] {255, 255, 255});
+        ImageIoDecoder small = new ImageIoDecoder(DecodeLimits.DEFAULT.withMaxPixels(1_000_000), new int[] {255, 255, 255});
         Random random = new Random(42);
         int errors = 0;
         for (String format : new String[] {"png", "jpeg", "gif", "bmp", "tiff"}) {
