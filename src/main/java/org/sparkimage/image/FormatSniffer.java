@@ -34,7 +34,48 @@ public final class FormatSniffer {
                 || startsWith(d, 0, 0, 0, 0, 0x0C, 'J', 'X', 'L', ' ', 0x0D, 0x0A, 0x87, 0x0A)) return ImageFormat.JPEG_XL;
         if (startsWith(d, 4, 'f', 't', 'y', 'p')) return isoBmffImage(d);
         if (isSvg(d)) return ImageFormat.SVG;
+        return otherImage(d);
+    }
+
+    /**
+     * Image formats no decoder here reads, recognised so that they are UNSUPPORTED_FORMAT rather
+     * than NOT_AN_IMAGE: the file is an image, the project just cannot decode it.
+     */
+    private static ImageFormat otherImage(byte[] d) {
+        if (startsWith(d, 0, 'I', 'I', 0xBC)) return ImageFormat.JPEG_XR;
+        if (startsWith(d, 0, '8', 'B', 'P', 'S', 0) && d.length > 5 && (d[5] == 1 || d[5] == 2)) return ImageFormat.PSD;
+        if (isIco(d)) return ImageFormat.ICO;
+        if (startsWith(d, 0, 'i', 'c', 'n', 's')) return ImageFormat.ICNS;
+        if (isNetpbm(d)) return ImageFormat.PNM;
+        if (startsWith(d, 0, 'q', 'o', 'i', 'f')) return ImageFormat.QOI;
+        if (startsWith(d, 0, 0x76, 0x2F, 0x31, 0x01)) return ImageFormat.OPENEXR;
+        if (startsWith(d, 0, '#', '?', 'R', 'A', 'D', 'I', 'A', 'N', 'C', 'E') || startsWith(d, 0, '#', '?', 'R', 'G', 'B', 'E')) {
+            return ImageFormat.RADIANCE_HDR;
+        }
+        if (startsWith(d, 0, 'D', 'D', 'S', ' ')) return ImageFormat.DDS;
+        if (startsWith(d, 0, 'B', 'P', 'G', 0xFB)) return ImageFormat.BPG;
+        if (startsWith(d, 0, 'F', 'L', 'I', 'F')) return ImageFormat.FLIF;
+        if (startsWith(d, 128, 'D', 'I', 'C', 'M')) return ImageFormat.DICOM;
+        if (startsWith(d, 0, 'g', 'i', 'm', 'p', ' ', 'x', 'c', 'f')) return ImageFormat.XCF;
+        if (d.length >= 44 && startsWith(d, d.length - 18, 'T', 'R', 'U', 'E', 'V', 'I', 'S', 'I', 'O', 'N', '-', 'X', 'F', 'I', 'L', 'E', '.', 0)) {
+            return ImageFormat.TGA;
+        }
         return null;
+    }
+
+    /** ICONDIR (reserved 0, type 1 icon or 2 cursor, 1..255 images) and a plausible first entry. */
+    private static boolean isIco(byte[] d) {
+        if (d.length < 22 || !(startsWith(d, 0, 0, 0, 1, 0) || startsWith(d, 0, 0, 0, 2, 0))) return false;
+        int count = (d[4] & 0xFF) | (d[5] & 0xFF) << 8;
+        long offset = (d[18] & 0xFFL) | (d[19] & 0xFF) << 8 | (d[20] & 0xFF) << 16 | (long) (d[21] & 0xFF) << 24;
+        return count >= 1 && count <= 255 && d[9] == 0 && offset >= 6 + 16L * count;
+    }
+
+    /** Netpbm: "P1".."P7" or "PF"/"Pf" followed by whitespace. */
+    private static boolean isNetpbm(byte[] d) {
+        if (d.length < 3 || d[0] != 'P') return false;
+        boolean kind = (d[1] >= '1' && d[1] <= '7') || d[1] == 'F' || d[1] == 'f';
+        return kind && (d[2] == ' ' || d[2] == '\t' || d[2] == '\n' || d[2] == '\r');
     }
 
     /** "BM" alone is too weak a signature; also require a known DIB header size. */

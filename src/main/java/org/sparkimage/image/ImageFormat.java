@@ -14,7 +14,26 @@ public enum ImageFormat {
     AVIF(null),
     /** HEIF/HEIC (ISO-BMFF still image with HEVC or unknown coding). */
     HEIF(null),
-    JPEG_XL(null);
+    JPEG_XL(null),
+    JPEG_XR(null),
+    /** Photoshop document. */
+    PSD(null),
+    /** Windows icon or cursor. */
+    ICO(null),
+    ICNS(null),
+    /** Netpbm PBM/PGM/PPM/PAM and PFM. */
+    PNM(null),
+    QOI(null),
+    OPENEXR(null),
+    RADIANCE_HDR(null),
+    DDS(null),
+    /** Truevision TGA 2.0 (identified by its footer; TGA 1.0 has no signature at all). */
+    TGA(null),
+    BPG(null),
+    FLIF(null),
+    DICOM(null),
+    /** GIMP's native format. */
+    XCF(null);
 
     private final String imageIoName;
 

@@ -15,13 +15,15 @@ import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 
 import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
+import com.twelvemonkeys.imageio.plugins.tiff.TIFFImageReaderSpi;
 import com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi;
 
 /**
- * {@link ImageDecoder} on javax.imageio, with the TwelveMonkeys readers for CMYK/YCCK JPEGs and WebP.
+ * {@link ImageDecoder} on javax.imageio, with the TwelveMonkeys readers for JPEG (CMYK/YCCK,
+ * arithmetic coding), TIFF (more compressions and colour spaces than the JDK's) and WebP.
  *
  * <p>Per file: sniff the format from magic bytes; walk the headers (JPEG markers and scan headers,
- * PNG chunks, GIF blocks) to check the declared size against the pixel limit and to catch
+ * PNG chunks, GIF blocks, WebP RIFF chunks, the BMP header) to check the declared size against the pixel limit and to catch
  * truncation, damaged critical chunks, invalid JPEG progressions and unsupported JPEG variants
  * without decoding; reserve the decode's memory in the JVM-wide {@link DecodeMemoryBudget};
  * decode the first image with a fresh {@link ImageReader} whose warnings turn partial decodes into
@@ -42,6 +44,7 @@ public final class ImageIoDecoder implements ImageDecoder {
         IIORegistry registry = IIORegistry.getDefaultInstance();
         registry.registerServiceProvider(new JPEGImageReaderSpi(), ImageReaderSpi.class);
         registry.registerServiceProvider(new WebPImageReaderSpi(), ImageReaderSpi.class);
+        registry.registerServiceProvider(new TIFFImageReaderSpi(), ImageReaderSpi.class);
     }
 
     private final DecodeLimits limits;
@@ -91,8 +94,11 @@ public final class ImageIoDecoder implements ImageDecoder {
             }
             case PNG -> PngStructure.verify(data, pixelLimit);
             case GIF -> GifStructure.verify(data, pixelLimit);
+            case WEBP -> WebpStructure.verify(data, pixelLimit);
+            case BMP -> BmpStructure.verify(data, pixelLimit);
+            case TIFF -> TiffStructure.verify(data);
             default -> {
-                // BMP, TIFF and the rest: the reader's own header parse gives the size (checked in readPixels).
+                // The reader's own header parse gives the size (checked in readPixels).
             }
         }
         return ExifOrientation.NORMAL;

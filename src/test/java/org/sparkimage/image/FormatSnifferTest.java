@@ -32,6 +32,33 @@ class FormatSnifferTest {
     }
 
     @Test
+    void imagesWithoutADecoderAreStillImages() {
+        assertEquals(Optional.of(ImageFormat.PSD), sniff("8BPS\0\1\0\0"));
+        assertEquals(Optional.of(ImageFormat.PNM), sniff("P6\n640 480\n255\n"));
+        assertEquals(Optional.of(ImageFormat.PNM), sniff("P5 12 12 255 "));
+        assertEquals(Optional.of(ImageFormat.QOI), sniff("qoif\0\0\0\1"));
+        assertEquals(Optional.of(ImageFormat.OPENEXR), sniff(0x76, 0x2F, 0x31, 0x01, 2, 0, 0, 0));
+        assertEquals(Optional.of(ImageFormat.RADIANCE_HDR), sniff("#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n"));
+        assertEquals(Optional.of(ImageFormat.DDS), sniff("DDS |\0\0\0"));
+        assertEquals(Optional.of(ImageFormat.JPEG_XR), sniff('I', 'I', 0xBC, 0x01));
+        int[] ico = new int[22];
+        ico[2] = 1;
+        ico[4] = 1;
+        ico[6] = 16;
+        ico[7] = 16;
+        ico[18] = 22;
+        assertEquals(Optional.of(ImageFormat.ICO), sniff(ico));
+        ico[18] = 2; // image data inside the directory: not an icon
+        assertEquals(Optional.empty(), sniff(ico));
+        byte[] tga = new byte[64];
+        byte[] footer = "TRUEVISION-XFILE.\0".getBytes(StandardCharsets.ISO_8859_1);
+        System.arraycopy(footer, 0, tga, tga.length - footer.length, footer.length);
+        assertEquals(Optional.of(ImageFormat.TGA), FormatSniffer.sniff(tga));
+        // Plain text that merely starts with "P" is no Netpbm file.
+        assertEquals(Optional.empty(), sniff("Please find attached"));
+    }
+
+    @Test
     void bmpNeedsAPlausibleInfoHeader() {
         int[] bmp = new int[30];
         bmp[0] = 'B';

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +43,8 @@ class ImageIoDecoderTest {
         assertEquals(ErrorCode.NOT_AN_IMAGE, codeOf(decoder, "%PDF-1.7\n".getBytes(StandardCharsets.US_ASCII)));
         assertEquals(ErrorCode.NOT_AN_IMAGE, codeOf(decoder, "{\"json\": true}".getBytes(StandardCharsets.US_ASCII)));
         assertEquals(ErrorCode.UNSUPPORTED_FORMAT, codeOf(decoder, "<svg xmlns='http://www.w3.org/2000/svg'/>".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(ErrorCode.UNSUPPORTED_FORMAT, codeOf(decoder, "P6\n1 1\n255\n\0\0\0".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(ErrorCode.UNSUPPORTED_FORMAT, codeOf(decoder, "8BPS\0\1\0\0\0\0\0\0".getBytes(StandardCharsets.US_ASCII)));
     }
 
     @Test
@@ -55,6 +59,56 @@ class ImageIoDecoderTest {
         assertThrows(IllegalArgumentException.class, () -> DecodeLimits.DEFAULT.withMaxPixels(0));
         assertThrows(IllegalArgumentException.class, () -> DecodeLimits.DEFAULT.withMaxPixels(DecodeLimits.MAX_PIXEL_LIMIT + 1));
         assertThrows(IllegalArgumentException.class, () -> new ImageIoDecoder(DecodeLimits.DEFAULT, new int[] {256, 0, 0}));
+    }
+
+    @Test
+    void everyContainerChecksItsDeclaredSizeBeforeDecoding() throws Exception {
+        byte[] bmp = Images.encode(Images.gradient(20, 10), "bmp");
+        ByteBuffer.wrap(bmp).order(ByteOrder.LITTLE_ENDIAN).putInt(18, 200_000).putInt(22, -200_000);
+        assertEquals(ErrorCode.TOO_LARGE, codeOf(decoder, bmp), "BMP");
+
+        byte[] tiff = Images.encode(Images.gradient(20, 10), "tiff");
+        setTiffSize(tiff, 100_000);
+        assertEquals(ErrorCode.TOO_LARGE, codeOf(decoder, tiff), "TIFF");
+
+        Path dir = TestData.reference("bad-inputs");
+        byte[] lossless = Files.readAllBytes(dir.resolve("webp_lossless.webp"));
+        assertEquals("VP8L", new String(lossless, 12, 4, StandardCharsets.US_ASCII));
+        byte[] vp8l = lossless.clone();
+        int bits = 0x3FFF | 0x3FFF << 14; // 14-bit width-1 and height-1 after the 0x2F signature byte
+        for (int i = 0; i < 3; i++) vp8l[21 + i] = (byte) (bits >>> (8 * i));
+        vp8l[24] = (byte) ((vp8l[24] & 0xF0) | (bits >>> 24));
+        assertEquals(ErrorCode.TOO_LARGE, codeOf(decoder, vp8l), "WebP VP8L frame");
+
+        byte[] animated = Files.readAllBytes(dir.resolve("webp_animated.webp"));
+        assertEquals("VP8X", new String(animated, 12, 4, StandardCharsets.US_ASCII));
+        byte[] canvas = animated.clone();
+        Arrays.fill(canvas, 24, 30, (byte) 0xFF); // 24-bit canvas width-1 and height-1
+        assertEquals(ErrorCode.TOO_LARGE, codeOf(decoder, canvas), "WebP canvas");
+    }
+
+    @Test
+    void cutWebpFilesAreTruncatedEvenWhereTheDecoderWouldFillTheGap() throws Exception {
+        Path dir = TestData.reference("bad-inputs");
+        for (String name : new String[] {"webp_lossless.webp", "webp_lossy.webp", "webp_animated.webp"}) {
+            byte[] data = Files.readAllBytes(dir.resolve(name));
+            for (double fraction : new double[] {0.1, 0.5, 0.9, 0.999}) {
+                byte[] cut = Arrays.copyOf(data, (int) (data.length * fraction));
+                assertEquals(ErrorCode.TRUNCATED, codeOf(decoder, cut), name + " cut at " + fraction);
+            }
+        }
+    }
+
+    /** Rewrites the ImageWidth and ImageLength entries of the first IFD as LONG values. */
+    private static void setTiffSize(byte[] tiff, int size) {
+        ByteBuffer b = ByteBuffer.wrap(tiff).order(tiff[0] == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        int ifd = b.getInt(4);
+        int entries = b.getShort(ifd) & 0xFFFF;
+        for (int i = 0; i < entries; i++) {
+            int e = ifd + 2 + 12 * i;
+            int tag = b.getShort(e) & 0xFFFF;
+            if (tag == 256 || tag == 257) b.putShort(e + 2, (short) 4).putInt(e + 4, 1).putInt(e + 8, size);
+        }
     }
 
     @Test
