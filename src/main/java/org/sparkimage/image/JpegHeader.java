@@ -11,13 +11,22 @@ package org.sparkimage.image;
  * @param sofMarker   the frame marker, 0xC0..0xCF
  * @param precision   bits per sample
  * @param orientation EXIF orientation 1..8 (1 without Exif)
+ * @param components  colour components in the frame (1 gray, 3 YCbCr/RGB, 4 CMYK/YCCK)
  * @param scans       scans before EOI or the end of the data
+ * @param iccProfile  the embedded ICC profile (APP2 chunks joined), or null without a complete one
  */
-record JpegHeader(int width, int height, int sofMarker, int precision, int orientation, int scans) {
+record JpegHeader(int width, int height, int sofMarker, int precision, int orientation, int components, int scans,
+                  byte[] iccProfile) {
     private static final int SOI = 0xD8;
     private static final int EOI = 0xD9;
     private static final int SOS = 0xDA;
     private static final int APP1 = 0xE1;
+    private static final int APP2 = 0xE2;
+    private static final byte[] ICC_TAG = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    boolean progressive() {
+        return sofMarker == 0xC2 || sofMarker == 0xCA;
+    }
 
     /**
      * @throws ImageDecodeException TOO_LARGE / CORRUPT for the frame size (checked as soon as the
@@ -31,9 +40,10 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
         boolean exifSeen = false;
         Frame frame = null;
         JpegScanProgression progression = null;
+        IccChunks icc = new IccChunks();
         while (true) {
             if (pos >= d.length) {
-                if (progression != null) return frame.header(orientation, progression.scans()); // no EOI: the decoder judges
+                if (progression != null) return frame.header(orientation, progression.scans(), icc.profile()); // no EOI: the decoder judges
                 throw truncated();
             }
             if ((d[pos] & 0xFF) != 0xFF) {
@@ -44,7 +54,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
             int marker = d[pos++] & 0xFF;
             if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue; // no length field
             if (marker == EOI) {
-                if (progression != null) return frame.header(orientation, progression.scans());
+                if (progression != null) return frame.header(orientation, progression.scans(), icc.profile());
                 throw new ImageDecodeException(ErrorCode.TRUNCATED, "JPEG: end of image before any scan data");
             }
             if (marker == SOI || marker == 0x00) {
@@ -58,7 +68,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
             if (end > d.length) {
                 // Past the first scan this is as likely a false marker in damaged entropy data as a
                 // cut file: the decoder, which sees both, judges.
-                if (progression != null && progression.scans() > 0) return frame.header(orientation, progression.scans());
+                if (progression != null && progression.scans() > 0) return frame.header(orientation, progression.scans(), icc.profile());
                 throw truncated();
             }
             if (isFrameMarker(marker)) {
@@ -68,6 +78,9 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
             } else if (marker == APP1 && !exifSeen && isExif(d, body, end)) {
                 exifSeen = true;
                 orientation = ExifOrientation.parse(d, body + 6, end - body - 6);
+            } else if (marker == APP2 && end - body > ICC_TAG.length + 2
+                    && java.util.Arrays.equals(d, body, body + ICC_TAG.length, ICC_TAG, 0, ICC_TAG.length)) {
+                icc.add(d[body + ICC_TAG.length] & 0xFF, d[body + ICC_TAG.length + 1] & 0xFF, d, body + ICC_TAG.length + 2, end);
             } else if (marker == SOS) {
                 if (frame == null) throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: scan before any frame header");
                 acceptScan(d, body, end, progression);
@@ -96,8 +109,30 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
             return new Frame(width, height, marker, precision, ids);
         }
 
-        JpegHeader header(int orientation, int scans) {
-            return new JpegHeader(width, height, marker, precision, orientation, scans);
+        JpegHeader header(int orientation, int scans, byte[] iccProfile) {
+            return new JpegHeader(width, height, marker, precision, orientation, componentIds.length, scans, iccProfile);
+        }
+    }
+
+    /** An ICC profile split over APP2 segments, each numbered i of n (1-based). */
+    private static final class IccChunks {
+        private byte[][] chunks;
+
+        void add(int index, int count, byte[] d, int from, int to) {
+            if (count == 0 || index == 0 || index > count) return; // malformed: ignore the profile chunk
+            if (chunks == null || chunks.length != count) chunks = new byte[count][];
+            chunks[index - 1] = java.util.Arrays.copyOfRange(d, from, to);
+        }
+
+        /** The joined profile, or null when none or some chunk is missing. */
+        byte[] profile() {
+            if (chunks == null) return null;
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            for (byte[] c : chunks) {
+                if (c == null) return null;
+                out.writeBytes(c);
+            }
+            return out.toByteArray();
         }
     }
 

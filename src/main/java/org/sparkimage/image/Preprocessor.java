@@ -45,6 +45,21 @@ public final class Preprocessor {
     }
 
     /**
+     * How small a decoder may make the image while decoding: the resize's starting size (the window
+     * for STRETCH, the shorter-side target for SHORTER_SIDE_CROP), times two for the 4-tap bilinear
+     * kinds. Those sample points without averaging, and models fed that way see the aliasing of a
+     * large source; from a DCT-reduced source just above the window, 3 of the 32 reference JPEGs of
+     * the default model changed top-1, from one twice the window none did (docs/throughput.md).
+     * AREA averages anyway, so it may start from the window size itself.
+     */
+    public ScaleHint scaleHint() {
+        int oversample = card.interpolation() == ModelCard.Interpolation.AREA ? 1 : 2;
+        if (card.resize() == ModelCard.Resize.STRETCH) return new ScaleHint(outW * oversample, outH * oversample);
+        int shorter = Math.max(card.resizeShorter(), Math.max(outW, outH)) * oversample;
+        return new ScaleHint(shorter, shorter);
+    }
+
+    /**
      * Where the output window lies in the (virtual) resized image.
      *
      * @param resizedWidth  width the whole image is resized to (never 0)

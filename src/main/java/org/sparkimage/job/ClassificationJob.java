@@ -92,7 +92,8 @@ public final class ClassificationJob {
         LongAccumulator errors = spark.sparkContext().longAccumulator("images failed");
         CollectionAccumulator<PartitionStats> stats = spark.sparkContext().collectionAccumulator("partition stats");
         PartitionClassifier classifier = new PartitionClassifier(model, conf,
-                new PartitionClassifier.Settings(o.batchSize(), o.topK() > 0 ? o.topK() : 5, o.maxFileBytes(), o.decodeLimits()),
+                new PartitionClassifier.Settings(o.batchSize(), o.topK() > 0 ? o.topK() : 5, o.maxFileBytes(), o.decodeLimits(),
+                        o.decodeMode()),
                 new PartitionClassifier.Reporting(processed, errors, stats));
 
         console.printf("classifying %d files in %d partitions with %s%n", files, partitions, bundle.card().name());

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.image.DecodeLimits;
+import org.sparkimage.image.DecodeMode;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,6 +73,12 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Wall time one image may take to decode before it becomes a TIMEOUT row. Default: ${DEFAULT-VALUE}.")
     double decodeTimeoutSeconds;
 
+    @Option(names = "--decode", defaultValue = "scaled", paramLabel = "MODE",
+            description = "scaled: JPEGs decoded at the smallest DCT scale (1/2..1/8) still >= the model input (fast);"
+                    + " full: full resolution (what reference runtimes see); imageio: javax.imageio only (slow baseline)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String decodeMode;
+
     @Option(names = "--progress-seconds", defaultValue = "10", paramLabel = "S",
             description = "Seconds between progress lines; 0 turns them off. Default: ${DEFAULT-VALUE}.")
     int progressSeconds;
@@ -92,7 +99,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             DecodeLimits limits = new DecodeLimits(maxMegapixels * 1_000_000L,
                     Duration.ofMillis(Math.round(decodeTimeoutSeconds * 1000)));
             options = new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, overwrite,
-                    maxFileMb << 20, limits, progressSeconds, sparkConf);
+                    maxFileMb << 20, limits, DecodeMode.parse(decodeMode), progressSeconds, sparkConf);
         } catch (IllegalArgumentException e) {
             console.println("classify: " + e.getMessage());
             return 2;

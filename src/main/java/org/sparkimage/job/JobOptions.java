@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.sparkimage.image.DecodeLimits;
+import org.sparkimage.image.DecodeMode;
 
 /**
  * Everything one classification run needs; built by the CLI (or a test).
@@ -19,6 +20,7 @@ import org.sparkimage.image.DecodeLimits;
  * @param overwrite    replace an existing output
  * @param maxFileBytes files larger than this are error rows (TOO_LARGE) without being read
  * @param decodeLimits pixel limit (TOO_LARGE from the header) and per-image decode time budget (TIMEOUT)
+ * @param decodeMode   scaled (DCT-scaled JPEG decode), full, or imageio (the slow baseline)
  * @param progressSeconds interval of the console progress line; 0 = off
  * @param sparkConf    extra Spark settings
  */
@@ -34,6 +36,7 @@ public record JobOptions(
         boolean overwrite,
         long maxFileBytes,
         DecodeLimits decodeLimits,
+        DecodeMode decodeMode,
         int progressSeconds,
         Map<String, String> sparkConf) {
 
@@ -44,18 +47,23 @@ public record JobOptions(
         if (batchSize < 1 || batchSize > 1024) throw new IllegalArgumentException("--batch-size must be in 1..1024");
         if (topK < 0) throw new IllegalArgumentException("--top-k must be >= 0");
         if (partitions < 0) throw new IllegalArgumentException("--partitions must be >= 0");
-        if (decodeLimits == null) throw new IllegalArgumentException("decode limits are required");
+        if (decodeLimits == null || decodeMode == null) throw new IllegalArgumentException("decode limits and mode are required");
         sparkConf = Map.copyOf(sparkConf);
     }
 
     /** Defaults for everything but input and output. */
     public static JobOptions of(String input, String output) {
         return new JobOptions(input, output, "default", null, null, DEFAULT_BATCH_SIZE, 0, 0, false,
-                DEFAULT_MAX_FILE_BYTES, DecodeLimits.DEFAULT, 10, Map.of());
+                DEFAULT_MAX_FILE_BYTES, DecodeLimits.DEFAULT, DecodeMode.SCALED, 10, Map.of());
+    }
+
+    public JobOptions withDecodeMode(DecodeMode mode) {
+        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, overwrite, maxFileBytes,
+                decodeLimits, mode, progressSeconds, sparkConf);
     }
 
     public JobOptions withPartitions(int n) {
         return new JobOptions(input, output, model, modelCard, master, batchSize, topK, n, overwrite, maxFileBytes,
-                decodeLimits, progressSeconds, sparkConf);
+                decodeLimits, decodeMode, progressSeconds, sparkConf);
     }
 }

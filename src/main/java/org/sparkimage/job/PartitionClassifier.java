@@ -11,6 +11,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -18,15 +23,18 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.TaskCompletionListener;
 import org.sparkimage.engine.EngineRegistry;
 import org.sparkimage.engine.OrtEngine;
 import org.sparkimage.image.DecodeLimits;
+import org.sparkimage.image.DecodeMode;
+import org.sparkimage.image.DecodedImage;
 import org.sparkimage.image.ErrorCode;
 import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.image.ImageDecoder;
-import org.sparkimage.image.ImageIoDecoder;
+import org.sparkimage.image.GuardedImageDecoder;
 import org.sparkimage.image.Preprocessor;
-import org.sparkimage.image.RgbImage;
+import org.sparkimage.image.ScaleHint;
 import org.sparkimage.model.ModelCard;
 
 /**
@@ -41,7 +49,8 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
     private static final long serialVersionUID = 1L;
 
     /** Tunables of the partition function. */
-    public record Settings(int batchSize, int topK, long maxFileBytes, DecodeLimits decodeLimits) implements Serializable {}
+    public record Settings(int batchSize, int topK, long maxFileBytes, DecodeLimits decodeLimits, DecodeMode decodeMode)
+            implements Serializable {}
 
     /** Driver-side accumulators the tasks report to. */
     public record Reporting(LongAccumulator processed, LongAccumulator errors,
@@ -65,44 +74,59 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
         return new Rows(input);
     }
 
-    /** Pulls files batch by batch and hands out their rows. */
+    /**
+     * Pulls files batch by batch and hands out their rows. Two batch buffers: the task thread reads
+     * and decodes into one while the other runs in ONNX Runtime on the task's inference thread, so
+     * a partition never waits for inference while it has files to decode (and vice versa). At most
+     * one batch is in flight and one is filling: memory and threads stay bounded whatever the
+     * partition size.
+     */
     private final class Rows implements Iterator<Row> {
         private final Iterator<Row> input;
         private final ArrayDeque<Row> ready = new ArrayDeque<>();
         private final ModelBundle bundle = model.value();
         private final ModelCard card = bundle.card();
         private final FileFetcher fetcher = new FileFetcher(hadoopConf.value(), settings.maxFileBytes());
-        private final ImageDecoder decoder = new ImageIoDecoder(settings.decodeLimits(), card.background());
         private final Preprocessor preprocessor = new Preprocessor(card);
+        private final ImageDecoder decoder = settings.decodeMode().decoder(new GuardedImageDecoder(settings.decodeLimits(), card.background()));
+        private final ScaleHint hint = settings.decodeMode().hint(preprocessor.scaleHint());
         private final TopK topK = new TopK(settings.topK(), card.labels(), card.outputKind() == ModelCard.OutputKind.LOGITS);
-        private final int ortThreads;
         private final OrtEngine engine;
-        private final FloatBuffer batch;
-        private final List<Pending> pending = new ArrayList<>();
+        private final ExecutorService inferenceThread;
+        private Batch filling;
+        private Batch spare;
+        private Batch inFlight;
+        private Future<OrtEngine.Output> inFlightResult;
         private final long startNs = System.nanoTime();
         private long images;
         private long errors;
         private long bytesRead;
         private long readNs;
         private long decodeNs;
-        private long inferenceNs;
+        private final AtomicLong inferenceNs = new AtomicLong();
+        private long waitNs;
         private boolean finished;
-
-        private record Pending(PredictionSchema.FileRef file, int width, int height) {}
 
         Rows(Iterator<Row> input) {
             this.input = input;
             TaskContext task = TaskContext.get();
-            this.ortThreads = task != null ? Math.max(1, task.cpus()) : 1;
+            int ortThreads = task != null ? Math.max(1, task.cpus()) : 1;
             this.engine = EngineRegistry.get(bundle.sha256(), bundle::bytes, card, ortThreads);
-            this.batch = ByteBuffer.allocateDirect(settings.batchSize() * card.tensorSize() * Float.BYTES)
-                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
+            this.filling = new Batch(settings.batchSize(), card.tensorSize());
+            this.spare = new Batch(settings.batchSize(), card.tensorSize());
+            int partition = task != null ? task.partitionId() : -1;
+            this.inferenceThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "inference-partition-" + partition);
+                t.setDaemon(true);
+                return t;
+            });
+            // A killed or failed task must not leave its inference thread behind.
+            if (task != null) task.addTaskCompletionListener((TaskCompletionListener) ctx -> inferenceThread.shutdownNow());
         }
 
         @Override
         public boolean hasNext() {
-            while (ready.isEmpty() && input.hasNext()) fillBatch();
-            if (ready.isEmpty() && !finished) finish();
+            while (ready.isEmpty() && !finished) advance();
             return !ready.isEmpty();
         }
 
@@ -112,48 +136,84 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             return ready.poll();
         }
 
-        private void fillBatch() {
-            while (pending.size() < settings.batchSize() && input.hasNext()) {
-                Row r = input.next();
-                PredictionSchema.FileRef file = new PredictionSchema.FileRef(r.getString(0), r.getLong(1), (Timestamp) r.get(2));
-                try {
-                    long t0 = System.nanoTime();
-                    byte[] data = fetcher.read(file.path(), file.size());
-                    long t1 = System.nanoTime();
-                    readNs += t1 - t0;
-                    bytesRead += data.length;
-                    RgbImage img;
-                    try {
-                        img = decoder.decode(data);
-                        preprocessor.write(img, batch, pending.size());
-                    } finally {
-                        decodeNs += System.nanoTime() - t1;
-                    }
-                    pending.add(new Pending(file, img.width(), img.height()));
-                } catch (ImageDecodeException e) {
-                    emit(PredictionSchema.error(file, e.code(), e.getMessage(), bundle.sha256()));
-                } catch (RuntimeException | StackOverflowError e) {
-                    emit(PredictionSchema.error(file, ErrorCode.INTERNAL, "unexpected failure: " + e, bundle.sha256()));
-                }
+        /** One step: fill the current batch and hand it over, or drain the last one, or finish. */
+        private void advance() {
+            if (input.hasNext()) {
+                while (!filling.full() && input.hasNext()) decodeNext();
+                if (filling.full() || !input.hasNext()) submit();
+            } else if (!filling.isEmpty()) {
+                submit();
+            } else if (inFlight != null) {
+                collect();
+            } else {
+                finish();
             }
-            if (!pending.isEmpty()) infer();
         }
 
-        private void infer() {
+        private void decodeNext() {
+            Row r = input.next();
+            PredictionSchema.FileRef file = new PredictionSchema.FileRef(r.getString(0), r.getLong(1), (Timestamp) r.get(2));
+            try {
+                long t0 = System.nanoTime();
+                byte[] data = fetcher.read(file.path(), file.size());
+                long t1 = System.nanoTime();
+                readNs += t1 - t0;
+                bytesRead += data.length;
+                DecodedImage img;
+                try {
+                    img = decoder.decode(data, hint);
+                    preprocessor.write(img.pixels(), filling.tensors, filling.size());
+                } finally {
+                    decodeNs += System.nanoTime() - t1;
+                }
+                filling.add(file, img.width(), img.height());
+            } catch (ImageDecodeException e) {
+                emit(PredictionSchema.error(file, e.code(), e.getMessage(), bundle.sha256()));
+            } catch (RuntimeException | StackOverflowError e) {
+                emit(PredictionSchema.error(file, ErrorCode.INTERNAL, "unexpected failure: " + e, bundle.sha256()));
+            }
+        }
+
+        /** Hands the filled batch to the inference thread, after collecting the one before it. */
+        private void submit() {
+            collect();
+            Batch batch = filling;
+            filling = spare;
+            spare = null;
+            inFlight = batch;
+            inFlightResult = inferenceThread.submit(() -> {
+                long t0 = System.nanoTime();
+                try {
+                    return engine.run(batch.tensors, batch.size(), false);
+                } finally {
+                    inferenceNs.addAndGet(System.nanoTime() - t0);
+                }
+            });
+        }
+
+        /** Waits for the batch in flight, emits its rows and recycles its buffer. */
+        private void collect() {
+            if (inFlight == null) return;
             long t0 = System.nanoTime();
             try {
-                OrtEngine.Output out = engine.run(batch, pending.size(), false);
-                for (int i = 0; i < pending.size(); i++) {
-                    Pending p = pending.get(i);
+                OrtEngine.Output out = inFlightResult.get();
+                for (int i = 0; i < inFlight.size(); i++) {
+                    Batch.Item p = inFlight.items.get(i);
                     emit(PredictionSchema.ok(p.file(), p.width(), p.height(), topK.of(out.scores(), i), bundle.sha256()));
                 }
-            } catch (Exception e) {
-                for (Pending p : pending) {
-                    emit(PredictionSchema.error(p.file(), ErrorCode.INFERENCE_FAILED, "model run failed: " + e, bundle.sha256()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the task is being killed; Spark discards its output
+                throw new IllegalStateException("interrupted while waiting for inference", e);
+            } catch (ExecutionException e) {
+                for (Batch.Item p : inFlight.items) {
+                    emit(PredictionSchema.error(p.file(), ErrorCode.INFERENCE_FAILED, "model run failed: " + e.getCause(), bundle.sha256()));
                 }
             } finally {
-                inferenceNs += System.nanoTime() - t0;
-                pending.clear();
+                waitNs += System.nanoTime() - t0;
+                inFlight.clear();
+                spare = inFlight;
+                inFlight = null;
+                inFlightResult = null;
             }
         }
 
@@ -169,14 +229,49 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
 
         private void finish() {
             finished = true;
+            inferenceThread.shutdown();
             if (images == 0) return;
             long taskNs = System.nanoTime() - startNs;
             TaskContext task = TaskContext.get();
             String executor = org.apache.spark.SparkEnv.get() != null ? org.apache.spark.SparkEnv.get().executorId() : "driver";
-            String host = hostName();
-            reporting.stats().add(new PartitionStats(task != null ? task.partitionId() : -1, executor, host, images, errors,
-                    bytesRead, readNs, decodeNs, inferenceNs, Math.max(0, taskNs - readNs - decodeNs - inferenceNs), taskNs,
+            reporting.stats().add(new PartitionStats(task != null ? task.partitionId() : -1, executor, hostName(), images, errors,
+                    bytesRead, readNs, decodeNs, inferenceNs.get(), waitNs, Math.max(0, taskNs - readNs - decodeNs - waitNs), taskNs,
                     settings.batchSize(), engine.intraOpThreads(), EngineRegistry.sessionsCreated(bundle.sha256())));
+        }
+    }
+
+    /** A reusable batch: the direct tensor buffer and the files whose images it holds. */
+    private static final class Batch {
+        record Item(PredictionSchema.FileRef file, int width, int height) {}
+
+        final FloatBuffer tensors;
+        final List<Item> items;
+        private final int capacity;
+
+        Batch(int capacity, int tensorSize) {
+            this.capacity = capacity;
+            this.tensors = ByteBuffer.allocateDirect(capacity * tensorSize * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            this.items = new ArrayList<>(capacity);
+        }
+
+        void add(PredictionSchema.FileRef file, int width, int height) {
+            items.add(new Item(file, width, height));
+        }
+
+        int size() {
+            return items.size();
+        }
+
+        boolean full() {
+            return items.size() == capacity;
+        }
+
+        boolean isEmpty() {
+            return items.isEmpty();
+        }
+
+        void clear() {
+            items.clear();
         }
     }
 

@@ -12,7 +12,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Throughput of one partition task; rows of {@code <output>/stats}. Times are wall-clock
- * nanoseconds spent in each stage by the task's thread.
+ * nanoseconds: read, decode+preprocess and inference wait on the task's thread, inference on the
+ * task's inference thread (overlapped with decoding), write = the rest of the task's time.
  */
 public record PartitionStats(
         int partition,
@@ -24,6 +25,7 @@ public record PartitionStats(
         long readNs,
         long decodeNs,
         long inferenceNs,
+        long inferenceWaitNs,
         long writeNs,
         long taskNs,
         int batchSize,
@@ -40,6 +42,7 @@ public record PartitionStats(
             DataTypes.createStructField("read_ns", DataTypes.LongType, false),
             DataTypes.createStructField("decode_preprocess_ns", DataTypes.LongType, false),
             DataTypes.createStructField("inference_ns", DataTypes.LongType, false),
+            DataTypes.createStructField("inference_wait_ns", DataTypes.LongType, false),
             DataTypes.createStructField("write_ns", DataTypes.LongType, false),
             DataTypes.createStructField("task_ns", DataTypes.LongType, false),
             DataTypes.createStructField("images_per_sec", DataTypes.DoubleType, false),
@@ -53,7 +56,7 @@ public record PartitionStats(
 
     public Row toRow() {
         return RowFactory.create(partition, executorId, host, images, errors, bytesRead, readNs, decodeNs, inferenceNs,
-                writeNs, taskNs, imagesPerSecond(), batchSize, ortThreads, sessionsCreated);
+                inferenceWaitNs, writeNs, taskNs, imagesPerSecond(), batchSize, ortThreads, sessionsCreated);
     }
 
     public static List<Row> toRows(List<PartitionStats> stats) {

@@ -22,7 +22,7 @@ class BadInputsTest {
     /** README: a ±6 per-channel tolerance on the mean catches inverted CMYK, gamma shifts and dropped alpha. */
     private static final double MEAN_TOLERANCE = 6;
 
-    private final ImageIoDecoder decoder = new ImageIoDecoder();
+    private final GuardedImageDecoder decoder = new GuardedImageDecoder();
 
     @TestFactory
     Stream<DynamicTest> everyFileGivesItsOutcome() {

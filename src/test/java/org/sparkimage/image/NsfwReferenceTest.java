@@ -40,7 +40,7 @@ class NsfwReferenceTest {
      */
     private static final double JPEG_ICC_BOUND = 0.03;
 
-    private final ImageIoDecoder decoder = new ImageIoDecoder();
+    private final GuardedImageDecoder decoder = new GuardedImageDecoder();
 
     @TestFactory
     Stream<DynamicTest> opaquePngsDecodeAndPreprocessBitExact() throws IOException {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Sample-level decoding through real PNG files: bit depths, palettes and alpha compositing. */
 class RasterConversionTest {
     private static final int[] BG = {10, 200, 30};
-    private final ImageIoDecoder decoder = new ImageIoDecoder(DecodeLimits.DEFAULT, BG);
+    private final GuardedImageDecoder decoder = new GuardedImageDecoder(DecodeLimits.DEFAULT, BG);
 
     /** round(c*a/255 + bg*(1 - a/255)), written out independently of AlphaCompositor. */
     private static int composite(int c, int a, int bg) {

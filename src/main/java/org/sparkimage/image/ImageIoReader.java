@@ -19,22 +19,14 @@ import com.twelvemonkeys.imageio.plugins.tiff.TIFFImageReaderSpi;
 import com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi;
 
 /**
- * {@link ImageDecoder} on javax.imageio, with the TwelveMonkeys readers for JPEG (CMYK/YCCK,
- * arithmetic coding), TIFF (more compressions and colour spaces than the JDK's) and WebP.
- *
- * <p>Per file: sniff the format from magic bytes; walk the headers (JPEG markers and scan headers,
- * PNG chunks, GIF blocks, WebP RIFF chunks, the BMP header) to check the declared size against the pixel limit and to catch
- * truncation, damaged critical chunks, invalid JPEG progressions and unsupported JPEG variants
- * without decoding; reserve the decode's memory in the JVM-wide {@link DecodeMemoryBudget};
- * decode the first image with a fresh {@link ImageReader} whose warnings turn partial decodes into
- * TRUNCATED/CORRUPT and whose input stops flowing when the time budget is spent (TIMEOUT); convert
- * raster samples to 8-bit RGB composited over the background; apply EXIF orientation (JPEG).
- *
- * <p>Thread-safe: no mutable state is shared between calls, and input streams are in-memory
- * (no ImageIO disk cache files).
+ * Decodes with javax.imageio: the JDK's readers plus TwelveMonkeys for JPEG (CMYK/YCCK, arithmetic
+ * coding), TIFF (more compressions and colour spaces than the JDK's) and WebP. A fresh
+ * {@link ImageReader} per image; its warnings turn partial decodes into TRUNCATED/CORRUPT, its
+ * input stops flowing when the time budget is spent (TIMEOUT), and its raster is reserved in the
+ * {@link DecodeMemoryBudget} before it is allocated. Raster samples become 8-bit RGB composited
+ * over the background. Thread-safe; streams are in memory (no ImageIO cache files).
  */
-public final class ImageIoDecoder implements ImageDecoder {
-    private static final int[] WHITE = {255, 255, 255};
+final class ImageIoReader {
     private static final int RGB_BYTES = 3;
 
     static {
@@ -47,68 +39,18 @@ public final class ImageIoDecoder implements ImageDecoder {
         registry.registerServiceProvider(new TIFFImageReaderSpi(), ImageReaderSpi.class);
     }
 
-    private final DecodeLimits limits;
     private final PixelLimit pixelLimit;
     private final AlphaCompositor compositor;
     private final DecodeMemoryBudget memory;
 
-    /** {@link DecodeLimits#DEFAULT}, transparent pixels composited over white. */
-    public ImageIoDecoder() {
-        this(DecodeLimits.DEFAULT, WHITE);
-    }
-
-    /**
-     * @param background R, G, B (0..255) that transparent pixels are composited over
-     */
-    public ImageIoDecoder(DecodeLimits limits, int[] background) {
-        this(limits, background, DecodeMemoryBudget.jvmShared());
-    }
-
-    /** With a memory budget of its own instead of the JVM's shared one. */
-    public ImageIoDecoder(DecodeLimits limits, int[] background, DecodeMemoryBudget memory) {
-        this.limits = limits;
-        this.pixelLimit = new PixelLimit(limits.maxPixels());
-        this.compositor = new AlphaCompositor(background);
+    ImageIoReader(PixelLimit pixelLimit, AlphaCompositor compositor, DecodeMemoryBudget memory) {
+        this.pixelLimit = pixelLimit;
+        this.compositor = compositor;
         this.memory = memory;
     }
 
-    public DecodeLimits limits() {
-        return limits;
-    }
-
-    @Override
-    public RgbImage decode(byte[] data) throws ImageDecodeException {
-        if (data.length == 0) throw new ImageDecodeException(ErrorCode.EMPTY, "the file is empty (0 bytes)");
-        ImageFormat format = FormatSniffer.sniff(data).orElseThrow(() -> new ImageDecodeException(
-                ErrorCode.NOT_AN_IMAGE, "no image signature; the data starts with " + describeHead(data)));
-        DecodeDeadline deadline = DecodeDeadline.start(limits.timeBudget());
-        int orientation = checkStructure(format, data);
-        return readPixels(format, data, orientation, deadline);
-    }
-
-    /** Header checks that need no decoder; returns the EXIF orientation (1 where none applies). */
-    private int checkStructure(ImageFormat format, byte[] data) throws ImageDecodeException {
-        switch (format) {
-            case JPEG -> {
-                return JpegHeader.read(data, pixelLimit).orientation();
-            }
-            case PNG -> PngStructure.verify(data, pixelLimit);
-            case GIF -> GifStructure.verify(data, pixelLimit);
-            case WEBP -> WebpStructure.verify(data, pixelLimit);
-            case BMP -> BmpStructure.verify(data, pixelLimit);
-            case TIFF -> TiffStructure.verify(data);
-            default -> {
-                // The reader's own header parse gives the size (checked in readPixels).
-            }
-        }
-        return ExifOrientation.NORMAL;
-    }
-
-    /**
-     * Decodes the first image within the deadline and the JVM's decode memory budget. Package-private
-     * so that tests can aim a CPU bomb at the time budget alone, past the structure checks.
-     */
-    RgbImage readPixels(ImageFormat format, byte[] data, int orientation, DecodeDeadline deadline) throws ImageDecodeException {
+    /** Decodes the first image, upright, within the deadline and the memory budget. */
+    RgbImage read(ImageFormat format, byte[] data, int orientation, DecodeDeadline deadline) throws ImageDecodeException {
         ImageReader reader = createReader(format);
         ReadWarnings warnings = new ReadWarnings();
         try (ImageInputStream in = new BudgetedImageInputStream(data, deadline)) {
@@ -189,7 +131,7 @@ public final class ImageIoDecoder implements ImageDecoder {
     }
 
     /** A reader exception and/or pixel-damage warnings as TRUNCATED (the data just ends) or CORRUPT. */
-    private static ImageDecodeException damaged(ImageFormat format, ReadWarnings warnings, IOException cause) {
+    static ImageDecodeException damaged(ImageFormat format, ReadWarnings warnings, IOException cause) {
         boolean truncated = warnings.truncation() || (cause != null && endOfData(cause));
         String detail = cause == null ? warnings.firstDamage()
                 : describe(cause) + (warnings.pixelsDamaged() ? " (after warning: " + warnings.firstDamage() + ")" : "");
@@ -206,7 +148,7 @@ public final class ImageIoDecoder implements ImageDecoder {
     }
 
     /** The message chain, e.g. "Error reading PNG image data: Unexpected end of ZLIB input stream". */
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         StringBuilder b = new StringBuilder();
         for (Throwable t = e; t != null && b.length() < 500; t = t.getCause()) {
             if (b.length() > 0) b.append(": ");
@@ -215,16 +157,4 @@ public final class ImageIoDecoder implements ImageDecoder {
         return b.toString();
     }
 
-    /** The first bytes as hex plus printable text, so that an error row hints at what the file was. */
-    private static String describeHead(byte[] data) {
-        int n = Math.min(16, data.length);
-        StringBuilder hex = new StringBuilder();
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            int b = data[i] & 0xFF;
-            hex.append(String.format("%02X ", b));
-            text.append(b >= 0x20 && b < 0x7F ? (char) b : '.');
-        }
-        return hex.toString().trim() + " \"" + text + "\"";
-    }
 }

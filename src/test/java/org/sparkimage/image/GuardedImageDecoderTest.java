@@ -27,8 +27,8 @@ import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.Test;
 
 /** Error paths, limits, orientation and thread safety of the decoder on synthetic and reference files. */
-class ImageIoDecoderTest {
-    private final ImageIoDecoder decoder = new ImageIoDecoder();
+class GuardedImageDecoderTest {
+    private final GuardedImageDecoder decoder = new GuardedImageDecoder();
 
     private ErrorCode codeOf(ImageDecoder d, byte[] data) {
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> d.decode(data));
@@ -50,15 +50,15 @@ class ImageIoDecoderTest {
     @Test
     void pixelLimitIsConfigurableAndChecksTheHeader() throws Exception {
         byte[] png = Images.encode(Images.gradient(100, 50), "png");
-        assertEquals(ErrorCode.TOO_LARGE, codeOf(new ImageIoDecoder(DecodeLimits.DEFAULT.withMaxPixels(4_999), new int[] {255, 255, 255}), png));
-        assertEquals(100, new ImageIoDecoder(DecodeLimits.DEFAULT.withMaxPixels(5_000), new int[] {255, 255, 255}).decode(png).width());
+        assertEquals(ErrorCode.TOO_LARGE, codeOf(new GuardedImageDecoder(DecodeLimits.DEFAULT.withMaxPixels(4_999), new int[] {255, 255, 255}), png));
+        assertEquals(100, new GuardedImageDecoder(DecodeLimits.DEFAULT.withMaxPixels(5_000), new int[] {255, 255, 255}).decode(png).width());
         for (String format : new String[] {"jpeg", "gif", "bmp", "tiff"}) {
             byte[] data = Images.encode(Images.gradient(100, 50), format);
-            assertEquals(ErrorCode.TOO_LARGE, codeOf(new ImageIoDecoder(DecodeLimits.DEFAULT.withMaxPixels(4_999), new int[] {255, 255, 255}), data), format);
+            assertEquals(ErrorCode.TOO_LARGE, codeOf(new GuardedImageDecoder(DecodeLimits.DEFAULT.withMaxPixels(4_999), new int[] {255, 255, 255}), data), format);
         }
         assertThrows(IllegalArgumentException.class, () -> DecodeLimits.DEFAULT.withMaxPixels(0));
         assertThrows(IllegalArgumentException.class, () -> DecodeLimits.DEFAULT.withMaxPixels(DecodeLimits.MAX_PIXEL_LIMIT + 1));
-        assertThrows(IllegalArgumentException.class, () -> new ImageIoDecoder(DecodeLimits.DEFAULT, new int[] {256, 0, 0}));
+        assertThrows(IllegalArgumentException.class, () -> new GuardedImageDecoder(DecodeLimits.DEFAULT, new int[] {256, 0, 0}));
     }
 
     @Test
@@ -238,7 +238,7 @@ class ImageIoDecoderTest {
      */
     @Test
     void damagedInputsNeverEscapeTheErrorContract() {
-        ImageIoDecoder small = new ImageIoDecoder(DecodeLimits.DEFAULT.withMaxPixels(1_000_000), new int[] {255, 255, 255});
+        GuardedImageDecoder small = new GuardedImageDecoder(DecodeLimits.DEFAULT.withMaxPixels(1_000_000), new int[] {255, 255, 255});
         Random random = new Random(42);
         int errors = 0;
         for (String format : new String[] {"png", "jpeg", "gif", "bmp", "tiff"}) {

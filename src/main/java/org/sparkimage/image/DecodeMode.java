@@ -1,0 +1,35 @@
+package org.sparkimage.image;
+
+import java.util.Locale;
+
+/** How the job decodes: speed against exactness. */
+public enum DecodeMode {
+    /**
+     * Default. JPEGs through libjpeg-turbo at the smallest DCT scale (1/2, 1/4, 1/8) still at least
+     * the model's input size; other formats as FULL. Predictions can differ slightly from a
+     * full-resolution decode (the downscale starts from a DCT-averaged image).
+     */
+    SCALED,
+    /** Everything at full resolution (JPEGs through libjpeg-turbo): what reference runtimes see. */
+    FULL,
+    /** Everything through javax.imageio at full resolution: the slow baseline benchmarks compare against. */
+    IMAGEIO;
+
+    public static DecodeMode parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("decode mode must be scaled, full or imageio, got '" + s + "'");
+        }
+    }
+
+    /** The decoder for this mode, built on {@code base}. */
+    public ImageDecoder decoder(GuardedImageDecoder base) {
+        return this == IMAGEIO ? base.withoutNativeJpeg() : base;
+    }
+
+    /** The scale hint for this mode, given the one the model's preprocessing allows. */
+    public ScaleHint hint(ScaleHint modelHint) {
+        return this == SCALED ? modelHint : ScaleHint.FULL_RESOLUTION;
+    }
+}
