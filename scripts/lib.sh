@@ -4,7 +4,7 @@ JOB_JAR="$ROOT/target/spark-image-classifier-0.1.0-SNAPSHOT-job.jar"
 
 # Builds the jars (tests skipped) when they are missing or older than the sources.
 ensure_built() {
-  if [ ! -f "$JOB_JAR" ] || [ ! -f "$ROOT/target/classpath.txt" ] || \
+  if [ ! -f "$JOB_JAR" ] || [ ! -f "$ROOT/target/classpath.txt" ] || [ ! -f "$ROOT/target/spark-classpath.txt" ] || \
      [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JOB_JAR" -print -quit 2>/dev/null)" ]; then
     echo "building the project (mvn -DskipTests package)..." >&2
     (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
@@ -19,4 +19,9 @@ runtime_classpath() {
 # The Java 17 flags Spark needs, from their one home in conf/.
 module_flags() {
   sed -n 's/^java.module.flags=//p' "$ROOT/conf/java-module-flags.properties"
+}
+
+# Spark's own runtime jars (Maven-resolved; written by the build), for SparkSubmit and cluster daemons.
+spark_classpath() {
+  cat "$ROOT/target/spark-classpath.txt"
 }

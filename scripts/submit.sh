@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Submits the job to a cluster with spark-submit (SPARK_HOME/bin/spark-submit, or spark-submit on PATH).
+# Submits the job (the shaded jar, with conf/spark-defaults.conf) to any Spark master.
 #   scripts/submit.sh --master <url> --input <URI> --output <URI> [classify options]
-# Extra spark-submit flags go in SUBMIT_OPTS, e.g. SUBMIT_OPTS="--executor-memory 4g --total-executor-cores 8".
+# Uses SPARK_HOME/bin/spark-submit when SPARK_HOME has one; otherwise runs Spark's SparkSubmit (what
+# spark-submit calls) from the Maven-resolved jars, in client mode, in this JVM: DRIVER_MEMORY
+# (default 2g) sizes it. Extra spark-submit flags go in SUBMIT_OPTS, e.g.
+# SUBMIT_OPTS="--executor-memory 4g --total-executor-cores 8".
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/scripts/lib.sh"
@@ -13,10 +16,24 @@ for a in "$@"; do
   prev="$a"
 done
 [ -n "$master" ] || { echo "submit.sh: --master <url> is required" >&2; exit 2; }
-SUBMIT=${SPARK_HOME:+$SPARK_HOME/bin/}spark-submit
 export ORT_DISABLE_TELEMETRY=1
-# shellcheck disable=SC2086
-exec "$SUBMIT" --master "$master" --class org.sparkimage.job.ClassifyCommand \
-  --properties-file "$ROOT/conf/spark-defaults.conf" \
-  --driver-java-options "-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties" \
-  ${SUBMIT_OPTS:-} "$JOB_JAR" "$@"
+submit_args=(--master "$master" --class org.sparkimage.job.ClassifyCommand
+             --properties-file "$ROOT/conf/spark-defaults.conf")
+log_conf="-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties"
+
+if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
+  # shellcheck disable=SC2086
+  exec "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}" --driver-java-options "$log_conf" \
+    ${SUBMIT_OPTS:-} "$JOB_JAR" "$@"
+fi
+
+# A driver talking to a master on the loopback interface must itself be reachable there.
+case "$master" in
+  spark://127.0.0.1:*|spark://localhost:*) export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1};;
+esac
+args=$(mktemp)
+trap 'rm -f "$args"' EXIT
+printf -- '-cp\n%s\n' "$(spark_classpath)" > "$args"
+# shellcheck disable=SC2046,SC2086
+java $(module_flags) -Xmx"${DRIVER_MEMORY:-2g}" "$log_conf" @"$args" org.apache.spark.deploy.SparkSubmit \
+  "${submit_args[@]}" ${SUBMIT_OPTS:-} "$JOB_JAR" "$@"

@@ -67,10 +67,15 @@ public final class ClassificationJob {
         checkInput(o.input(), hadoop);
         Path out = new Path(o.output());
         FileSystem outFs = out.getFileSystem(hadoop);
-        if (outFs.exists(out)) {
-            if (!o.overwrite()) throw new JobException(EXIT_OUTPUT_EXISTS, "output " + o.output() + " exists; pass --overwrite to replace it");
+        boolean resuming = o.resume() && outFs.exists(out);
+        if (outFs.exists(out) && !resuming) {
+            if (!o.overwrite()) {
+                throw new JobException(EXIT_OUTPUT_EXISTS, "output " + o.output() + " exists; pass --overwrite to replace it or --resume to continue it");
+            }
             outFs.delete(out, true);
         }
+        PredictionStore store = new PredictionStore(spark, outFs, out);
+        if (resuming) store.recover();
 
         // Listing only: binaryFile prunes the content column, so no file is read on the driver.
         Dataset<Row> scan = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(o.input());
@@ -81,8 +86,9 @@ public final class ClassificationJob {
             listing = listing.union(skippedByScan(spark, indexed, listing, hadoop));
             files = indexed.length;
         }
-        int partitions = o.partitions() > 0 ? o.partitions()
-                : (int) Math.max(1, Math.min(files, 4L * spark.sparkContext().defaultParallelism()));
+        PredictionStore.Plan plan = resuming ? store.plan(listing)
+                : new PredictionStore.Plan(listing.collectAsList(), 0, 0);
+        List<Row> todo = plan.todo();
 
         Map<String, String> hadoopEntries = new HashMap<>();
         hadoop.forEach(e -> hadoopEntries.put(e.getKey(), e.getValue()));
@@ -96,40 +102,73 @@ public final class ClassificationJob {
                         o.decodeMode()),
                 new PartitionClassifier.Reporting(processed, errors, stats));
 
-        console.printf("classifying %d files in %d partitions with %s%n", files, partitions, bundle.card().name());
-        try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), processed, errors, files,
+        if (resuming) {
+            console.printf("resuming %s: %d of %d files have committed rows, %d stale rows dropped%n",
+                    o.output(), plan.kept(), files, plan.stale());
+        }
+        int chunkFiles = Math.min(o.commitEvery(), Math.max(1, todo.size()));
+        int partitions = o.partitions() > 0 ? o.partitions()
+                : Math.max(1, Math.min(chunkFiles, 4 * spark.sparkContext().defaultParallelism()));
+        console.printf("classifying %d files in %d partitions per commit of up to %d files with %s%n",
+                todo.size(), partitions, o.commitEvery(), bundle.card().name());
+        try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), processed, errors, todo.size(),
                 o.progressSeconds(), console)) {
-            listing.repartition(partitions)
-                    .mapPartitions(classifier, Encoders.row(PredictionSchema.SCHEMA))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(new Path(out, "predictions").toString());
+            for (int from = 0; from < todo.size(); from += o.commitEvery()) {
+                List<Row> chunk = todo.subList(from, Math.min(todo.size(), from + o.commitEvery()));
+                store.append(spark.createDataFrame(chunk, listing.schema()).repartition(partitions)
+                        .mapPartitions(classifier, Encoders.row(PredictionSchema.SCHEMA)));
+            }
+            store.ensureExists();
             if (o.progressSeconds() > 0) progress.report();
         }
 
         List<PartitionStats> statList = new ArrayList<>(stats.value());
         statList.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
         spark.createDataFrame(PartitionStats.toRows(statList), PartitionStats.SCHEMA).coalesce(1)
-                .write().mode(SaveMode.ErrorIfExists).parquet(new Path(out, "stats").toString());
+                .write().mode(SaveMode.Append).parquet(new Path(out, "stats").toString());
 
+        Dataset<Row> table = spark.read().parquet(store.table().toString());
         Map<String, Long> codes = new TreeMap<>();
-        spark.read().parquet(new Path(out, "predictions").toString()).where("status = 'error'")
-                .groupBy("error_code").count().collectAsList()
-                .forEach(r -> codes.put(r.getString(0), r.getLong(1)));
-        long images = statList.stream().mapToLong(PartitionStats::images).sum();
-        long errs = statList.stream().mapToLong(PartitionStats::errors).sum();
+        long images = 0;
+        long errs = 0;
+        for (Row r : table.groupBy("status", "error_code").count().collectAsList()) {
+            images += r.getLong(2);
+            if (PredictionSchema.ERROR.equals(r.getString(0))) {
+                errs += r.getLong(2);
+                codes.merge(r.getString(1), r.getLong(2), Long::sum);
+            }
+        }
         TreeSet<String> executors = new TreeSet<>();
         Map<String, Integer> sessionsPerExecutor = new HashMap<>();
         for (PartitionStats s : statList) {
             executors.add(s.executorId());
             sessionsPerExecutor.merge(s.executorId(), s.sessionsCreated(), Math::max);
         }
-        JobSummary summary = new JobSummary(spark.sparkContext().applicationId(), start, Instant.now(), images,
-                images - errs, errs, codes, bundle.card().name(), bundle.sha256(), spark.sparkContext().master(),
+        Path summaryFile = new Path(out, "summary.json");
+        JobSummary.Resume resume = resuming
+                ? new JobSummary.Resume(plan.kept(), plan.stale(), runsBehind(outFs, summaryFile))
+                : JobSummary.Resume.NONE;
+        long labeled = statList.stream().mapToLong(PartitionStats::images).sum();
+        JobSummary summary = new JobSummary(spark.sparkContext().applicationId(), start, Instant.now(), images, labeled,
+                resume, images - errs, errs, codes, bundle.card().name(), bundle.sha256(), spark.sparkContext().master(),
                 List.copyOf(executors), partitions, sessionsPerExecutor.values().stream().mapToInt(Integer::intValue).sum(),
                 JobSummary.StageSeconds.of(statList));
-        try (OutputStream s = outFs.create(new Path(out, "summary.json"), false)) {
+        try (OutputStream s = outFs.create(summaryFile, true)) {
             s.write(summary.toJson().getBytes(StandardCharsets.UTF_8));
         }
         return summary;
+    }
+
+    /** The runs that wrote an output before this one, oldest first, from its summary.json. */
+    private static List<String> runsBehind(FileSystem fs, Path summaryFile) throws IOException {
+        if (!fs.exists(summaryFile)) return List.of("(interrupted run)");
+        try (var in = fs.open(summaryFile)) {
+            Map<?, ?> previous = (Map<?, ?>) org.sparkimage.util.Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            List<String> runs = new ArrayList<>();
+            if (previous.get("earlier_runs") instanceof List<?> l) l.forEach(x -> runs.add(String.valueOf(x)));
+            runs.add(String.valueOf(previous.get("run_id")));
+            return runs;
+        }
     }
 
     /**

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
             "per-partition throughput to <output>/stats and a run summary to <output>/summary.json.",
             "",
             "Exit status: 0 the job ran (some rows may be errors); 2 bad arguments; 3 input missing or unreadable;",
-            "4 output exists (use --overwrite); 5 model or model card unusable; 1 the job failed."},
+            "4 output exists (use --overwrite or --resume); 5 model or model card unusable; 1 the job failed."},
         footer = {"", "Example: scripts/classify.sh --input src/main/resources/samples --output /tmp/labels --overwrite"})
 public final class ClassifyCommand implements Callable<Integer> {
 
@@ -55,11 +55,20 @@ public final class ClassifyCommand implements Callable<Integer> {
     int topK;
 
     @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
-            description = "Partitions of the file list. Default: min(files, 4 x the cluster's parallelism).")
+            description = "Partitions of each commit chunk. Default: min(files, 4 x the cluster's parallelism).")
     int partitions;
+
+    @Option(names = "--commit-every", defaultValue = "" + JobOptions.DEFAULT_COMMIT_EVERY, paramLabel = "N",
+            description = "Files per commit: rows are committed to the output every N files, so an interrupted run"
+                    + " loses at most the chunk in flight. Default: ${DEFAULT-VALUE}.")
+    int commitEvery;
 
     @Option(names = "--overwrite", description = "Replace the output directory if it exists.")
     boolean overwrite;
+
+    @Option(names = "--resume", description = {"Continue an existing output: keep its committed rows and label only the files"
+            + " without one (or whose size or modification time changed since). Without an output, a normal run."})
+    boolean resume;
 
     @Option(names = "--max-file-mb", defaultValue = "256", paramLabel = "MB",
             description = "Files larger than this become TOO_LARGE rows without being read. Default: ${DEFAULT-VALUE}.")
@@ -98,8 +107,8 @@ public final class ClassifyCommand implements Callable<Integer> {
         try {
             DecodeLimits limits = new DecodeLimits(maxMegapixels * 1_000_000L,
                     Duration.ofMillis(Math.round(decodeTimeoutSeconds * 1000)));
-            options = new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, overwrite,
-                    maxFileMb << 20, limits, DecodeMode.parse(decodeMode), progressSeconds, sparkConf);
+            options = new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, commitEvery,
+                    overwrite, resume, maxFileMb << 20, limits, DecodeMode.parse(decodeMode), progressSeconds, sparkConf);
         } catch (IllegalArgumentException e) {
             console.println("classify: " + e.getMessage());
             return 2;

@@ -16,8 +16,10 @@ import org.sparkimage.image.DecodeMode;
  * @param master       Spark master URL, or null to keep what spark-submit set
  * @param batchSize    images per ONNX Runtime call
  * @param topK         classes per row in {@code top_k}; 0 = min(5, classes)
- * @param partitions   partitions of the file list; 0 = sized from the cluster and the file count
+ * @param partitions   partitions of each commit chunk; 0 = sized from the cluster and the chunk's file count
+ * @param commitEvery  files per commit chunk: an interrupted run loses at most the chunks in flight
  * @param overwrite    replace an existing output
+ * @param resume       keep the committed rows of an existing output and label only the files without one
  * @param maxFileBytes files larger than this are error rows (TOO_LARGE) without being read
  * @param decodeLimits pixel limit (TOO_LARGE from the header) and per-image decode time budget (TIMEOUT)
  * @param decodeMode   scaled (DCT-scaled JPEG decode), full, or imageio (the slow baseline)
@@ -33,7 +35,9 @@ public record JobOptions(
         int batchSize,
         int topK,
         int partitions,
+        int commitEvery,
         boolean overwrite,
+        boolean resume,
         long maxFileBytes,
         DecodeLimits decodeLimits,
         DecodeMode decodeMode,
@@ -42,28 +46,36 @@ public record JobOptions(
 
     public static final int DEFAULT_BATCH_SIZE = 8;
     public static final long DEFAULT_MAX_FILE_BYTES = 256L << 20;
+    public static final int DEFAULT_COMMIT_EVERY = 5000;
 
     public JobOptions {
         if (batchSize < 1 || batchSize > 1024) throw new IllegalArgumentException("--batch-size must be in 1..1024");
         if (topK < 0) throw new IllegalArgumentException("--top-k must be >= 0");
         if (partitions < 0) throw new IllegalArgumentException("--partitions must be >= 0");
         if (decodeLimits == null || decodeMode == null) throw new IllegalArgumentException("decode limits and mode are required");
+        if (commitEvery < 1) throw new IllegalArgumentException("--commit-every must be >= 1");
+        if (overwrite && resume) throw new IllegalArgumentException("--overwrite and --resume exclude each other");
         sparkConf = Map.copyOf(sparkConf);
     }
 
     /** Defaults for everything but input and output. */
     public static JobOptions of(String input, String output) {
-        return new JobOptions(input, output, "default", null, null, DEFAULT_BATCH_SIZE, 0, 0, false,
-                DEFAULT_MAX_FILE_BYTES, DecodeLimits.DEFAULT, DecodeMode.SCALED, 10, Map.of());
+        return new JobOptions(input, output, "default", null, null, DEFAULT_BATCH_SIZE, 0, 0, DEFAULT_COMMIT_EVERY,
+                false, false, DEFAULT_MAX_FILE_BYTES, DecodeLimits.DEFAULT, DecodeMode.SCALED, 10, Map.of());
     }
 
     public JobOptions withDecodeMode(DecodeMode mode) {
-        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, overwrite, maxFileBytes,
-                decodeLimits, mode, progressSeconds, sparkConf);
+        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, commitEvery, overwrite,
+                resume, maxFileBytes, decodeLimits, mode, progressSeconds, sparkConf);
     }
 
     public JobOptions withPartitions(int n) {
-        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, n, overwrite, maxFileBytes,
-                decodeLimits, decodeMode, progressSeconds, sparkConf);
+        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, n, commitEvery, overwrite,
+                resume, maxFileBytes, decodeLimits, decodeMode, progressSeconds, sparkConf);
+    }
+
+    public JobOptions resuming(int filesPerCommit) {
+        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, filesPerCommit,
+                false, true, maxFileBytes, decodeLimits, decodeMode, progressSeconds, sparkConf);
     }
 }

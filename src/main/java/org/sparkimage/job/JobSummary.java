@@ -8,12 +8,18 @@ import java.util.Map;
 
 import org.sparkimage.util.Json;
 
-/** What one run did; written as {@code <output>/summary.json} and printed as a table. */
+/**
+ * What one run did; written as {@code <output>/summary.json} and printed as a table. {@code images},
+ * {@code ok}, {@code errors} and {@code errorCodes} describe the whole output table; a resumed run
+ * labels only {@code labeled} of them and keeps {@code resume.kept()} rows of earlier runs.
+ */
 public record JobSummary(
         String runId,
         Instant start,
         Instant end,
         long images,
+        long labeled,
+        Resume resume,
         long ok,
         long errors,
         Map<String, Long> errorCodes,
@@ -24,6 +30,18 @@ public record JobSummary(
         int partitions,
         int sessionsCreated,
         StageSeconds stageSeconds) {
+
+    /**
+     * How a run continued an existing output: rows kept, stale rows (changed or vanished files)
+     * dropped, and the run ids that wrote the output before, oldest first.
+     */
+    public record Resume(long kept, long staleDropped, List<String> earlierRuns) {
+        public static final Resume NONE = new Resume(0, 0, List.of());
+
+        public Resume {
+            earlierRuns = List.copyOf(earlierRuns);
+        }
+    }
 
     /** Task time summed over all partitions, per stage. */
     public record StageSeconds(double read, double decodePreprocess, double inference, double write) {
@@ -42,7 +60,7 @@ public record JobSummary(
     }
 
     public double imagesPerSecond() {
-        return wallSeconds() > 0 ? images / wallSeconds() : 0;
+        return wallSeconds() > 0 ? labeled / wallSeconds() : 0;
     }
 
     public String toJson() {
@@ -51,6 +69,10 @@ public record JobSummary(
         m.put("start", start.toString());
         m.put("end", end.toString());
         m.put("images", images);
+        m.put("labeled", labeled);
+        m.put("kept_from_earlier_runs", resume.kept());
+        m.put("stale_rows_dropped", resume.staleDropped());
+        m.put("earlier_runs", resume.earlierRuns());
         m.put("ok", ok);
         m.put("errors", errors);
         m.put("error_codes", errorCodes);
@@ -72,6 +94,11 @@ public record JobSummary(
         String f = "  %-16s %s%n";
         b.append(String.format(Locale.ROOT, "run %s%n", runId));
         b.append(String.format(Locale.ROOT, f, "images", images));
+        if (!resume.earlierRuns().isEmpty()) {
+            b.append(String.format(Locale.ROOT, f, "resumed", String.format(Locale.ROOT,
+                    "labeled %d, kept %d from %s, dropped %d stale", labeled, resume.kept(), resume.earlierRuns(),
+                    resume.staleDropped())));
+        }
         b.append(String.format(Locale.ROOT, f, "ok", ok));
         b.append(String.format(Locale.ROOT, f, "errors", errors + (errorCodes.isEmpty() ? "" : " " + errorCodes)));
         b.append(String.format(Locale.ROOT, f, "wall time", String.format(Locale.ROOT, "%.1f s", wallSeconds())));

@@ -148,6 +148,8 @@ class ClassifyCommandTest {
     void badArgumentsMissingInputAndBadModelsExitNonZeroWithOneLine() throws IOException {
         assertEquals(2, run("--output", tmp.resolve("x").toString()));
         assertEquals(2, run("--input", "a", "--output", "b", "--batch-size", "0"));
+        assertEquals(2, run("--input", "a", "--output", "b", "--overwrite", "--resume"));
+        assertEquals(2, run("--input", "a", "--output", "b", "--commit-every", "0"));
         assertEquals(ClassificationJob.EXIT_INPUT, run("--input", tmp.resolve("nope").toString(), "--output", tmp.resolve("o1").toString()));
         Path notAModel = Files.writeString(tmp.resolve("bad.onnx"), "not a model");
         assertEquals(ClassificationJob.EXIT_MODEL, run("--input", tmp.toString(), "--output", tmp.resolve("o2").toString(),

@@ -12,14 +12,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a main class of this project in a JVM of its own, with the project's runtime class path
  * ({@code target/classes} + {@code target/classpath.txt}), the Java 17 module flags and
- * telemetry off, for tests that need a separate heap limit or a process they can kill. The
- * class path goes through an @argfile: ONNX Runtime 1.29 crashes on long command lines.
- * The process and all its descendants are killed if it outlives its timeout.
+ * telemetry off, for tests that need a separate heap limit. The class path goes through an
+ * @argfile: ONNX Runtime 1.29 crashes on long command lines. Runs as a {@link ForkedProcess}, so
+ * the process tree is killed by PID if it outlives its timeout or the test fails.
  */
 public final class ForkedJvm {
     /** Exit status and the combined stdout/stderr. */
@@ -40,20 +39,9 @@ public final class ForkedJvm {
             command.add("@" + argFile);
             command.add(mainClass);
             command.addAll(args);
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-            pb.environment().put("ORT_DISABLE_TELEMETRY", "1");
-            Process process = pb.start();
-            try (InputStream out = process.getInputStream()) {
-                StringBuilder text = new StringBuilder();
-                Thread pump = new Thread(() -> text.append(readAll(out)), "forked-jvm-output");
-                pump.start();
-                boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (!exited) kill(process);
-                pump.join(10_000);
-                assertTrue(exited, "forked JVM did not finish within " + timeout + "; killed. Output:\n" + text);
-                return new Result(process.exitValue(), text.toString());
-            } finally {
-                kill(process);
+            try (ForkedProcess jvm = ForkedProcess.start(scratch.resolve(argFile.getFileName() + ".log"), command)) {
+                int exit = jvm.waitFor(timeout);
+                return new Result(exit, jvm.output());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -61,12 +49,6 @@ public final class ForkedJvm {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Kills a process and everything it started. */
-    public static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
     }
 
     static String runtimeClasspath() throws IOException {
@@ -81,13 +63,5 @@ public final class ForkedJvm {
             p.load(in);
         }
         return p.getProperty("java.module.flags").trim();
-    }
-
-    private static String readAll(InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "<output lost: " + e + ">";
-        }
     }
 }

@@ -1,0 +1,99 @@
+package org.sparkimage.job;
+
+import java.io.IOException;
+import java.util.List;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code <output>/predictions}: the one Parquet table of an output directory, and the rules that
+ * make runs resumable.
+ *
+ * <p>Every run appends its rows one commit chunk at a time, each chunk a Spark write job with its
+ * own commit. Readers (and {@link #committed()}) see only files that a job commit moved into the
+ * table; an interrupted chunk leaves nothing but {@code predictions/_temporary}, which Parquet
+ * readers skip and {@link #recover()} deletes. A committed row is therefore complete, and a file
+ * is labeled again only if it has no committed row with its current size and modification time.
+ *
+ * <p>Rows whose file changed or disappeared since ("stale") cannot be removed by appending: the
+ * table is then rewritten without them into {@code predictions.rewrite}, which replaces the table
+ * by two renames; {@link #recover()} finishes or discards a swap that was interrupted.
+ */
+final class PredictionStore {
+    private final SparkSession spark;
+    private final FileSystem fs;
+    private final Path table;
+    private final Path rewrite;
+    private final Path replaced;
+
+    /** What a resumed run finds: files still to label, rows kept, stale rows dropped. */
+    record Plan(List<Row> todo, long kept, long stale) {}
+
+    PredictionStore(SparkSession spark, FileSystem fs, Path output) {
+        this.spark = spark;
+        this.fs = fs;
+        this.table = new Path(output, "predictions");
+        this.rewrite = new Path(output, "predictions.rewrite");
+        this.replaced = new Path(output, "predictions.replaced");
+    }
+
+    Path table() {
+        return table;
+    }
+
+    /** Brings the table back to its last committed state after an interrupted run. */
+    void recover() throws IOException {
+        if (!fs.exists(table) && fs.exists(new Path(rewrite, "_SUCCESS"))) fs.rename(rewrite, table);
+        fs.delete(rewrite, true);
+        fs.delete(replaced, true);
+        fs.delete(new Path(table, "_temporary"), true);
+    }
+
+    /** The committed rows (an empty table when there are none yet). */
+    Dataset<Row> committed() throws IOException {
+        if (!fs.exists(table)) return spark.createDataFrame(List.of(), PredictionSchema.SCHEMA);
+        return spark.read().schema(PredictionSchema.SCHEMA).parquet(table.toString());
+    }
+
+    /**
+     * Compares the table with the current listing ({@code path, length, modificationTime}): files
+     * with a matching committed row are done; the rest are to label. Stale rows are dropped from
+     * the table before this returns, so that the table plus the labeled rest has one row per file.
+     */
+    Plan plan(Dataset<Row> listing) throws IOException {
+        Dataset<Row> committed = committed();
+        Column sameFile = committed.col("path").equalTo(listing.col("path"))
+                .and(committed.col("file_size").equalTo(listing.col("length")))
+                .and(committed.col("modification_time").equalTo(listing.col("modificationTime")));
+        List<Row> todo = listing.join(committed, sameFile, "left_anti").collectAsList();
+        Dataset<Row> kept = committed.join(listing, sameFile, "left_semi");
+        long keptRows = kept.count();
+        long stale = committed.count() - keptRows;
+        if (stale > 0) replaceWith(kept);
+        return new Plan(todo, keptRows, stale);
+    }
+
+    /** Appends one chunk of rows as one committed write job. */
+    void append(Dataset<Row> rows) {
+        rows.write().mode(SaveMode.Append).parquet(table.toString());
+    }
+
+    /** A run with nothing to label still leaves a (possibly empty) table behind. */
+    void ensureExists() throws IOException {
+        if (!fs.exists(table)) append(spark.createDataFrame(List.of(), PredictionSchema.SCHEMA));
+    }
+
+    private void replaceWith(Dataset<Row> rows) throws IOException {
+        rows.write().mode(SaveMode.ErrorIfExists).parquet(rewrite.toString());
+        if (!fs.rename(table, replaced) || !fs.rename(rewrite, table)) {
+            throw new IOException("cannot swap " + rewrite + " into " + table);
+        }
+        fs.delete(replaced, true);
+    }
+}

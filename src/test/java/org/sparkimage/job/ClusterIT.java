@@ -1,0 +1,199 @@
+package org.sparkimage.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.testing.ForkedProcess;
+import org.sparkimage.testing.LocalCluster;
+import org.sparkimage.testing.ReferenceData;
+import org.sparkimage.testing.TestSpark;
+import org.sparkimage.util.Json;
+
+/**
+ * The job on a real Spark standalone cluster ({@code scripts/cluster.sh}: master and two workers,
+ * each worker with one 1-core executor JVM), submitted with {@code scripts/submit.sh} as a separate
+ * driver JVM: two executors with one ONNX Runtime session each and the local run's predictions; an
+ * executor JVM killed with SIGKILL mid-job; a driver JVM killed mid-run and the run resumed.
+ */
+class ClusterIT {
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
+    private static final Pattern PROGRESS = Pattern.compile("progress: (\\d+)/(\\d+) images");
+
+    @TempDir
+    static Path tmp;
+    static LocalCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        Path dir = ForkedProcess.repoRoot().resolve("target/it-cluster");
+        cluster = LocalCluster.start(dir, 2);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    void twoExecutorJvmsWithOneSessionEachLabelLikeTheLocalRun() throws Exception {
+        Path samples = ForkedProcess.repoRoot().resolve("samples");
+        Path out = tmp.resolve("samples-cluster");
+        try (ForkedProcess job = submit("samples", "--input", samples.toString(), "--output", out.toString(),
+                "--partitions", "6", "--progress-seconds", "0")) {
+            assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output());
+        }
+        List<Row> stats = TestSpark.session().read().parquet(out.resolve("stats").toString()).collectAsList();
+        assertEquals(2, stats.stream().map(r -> r.getString(r.fieldIndex("executor_id"))).distinct().count(), stats.toString());
+        for (Row r : stats) assertEquals(1, r.getInt(r.fieldIndex("sessions_created")), r.toString());
+        Map<String, Object> summary = summary(out);
+        assertEquals(2, ((List<?>) summary.get("executors")).size());
+        assertEquals(2.0, summary.get("sessions_created"));
+
+        Path local = tmp.resolve("samples-local");
+        ClassificationJob.run(TestSpark.session(), JobOptions.of(samples.toString(), local.toString()),
+                new PrintStream(PrintStream.nullOutputStream()));
+        Map<String, Row> clusterRows = byPath(out);
+        Map<String, Row> localRows = byPath(local);
+        assertEquals(7, clusterRows.size());
+        assertEquals(localRows.keySet(), clusterRows.keySet());
+        double worst = 0;
+        for (Map.Entry<String, Row> e : localRows.entrySet()) {
+            Row l = e.getValue();
+            Row c = clusterRows.get(e.getKey());
+            assertEquals("ok", c.getAs("status"), c.toString());
+            assertEquals((Integer) l.getAs("label_index"), c.getAs("label_index"), e.getKey());
+            float[] pl = ClassifyCommandTest.probabilities(l);
+            float[] pc = ClassifyCommandTest.probabilities(c);
+            for (int i = 0; i < pl.length; i++) worst = Math.max(worst, Math.abs(pl[i] - pc[i]));
+        }
+        System.out.printf("cluster vs local: max |p_cluster - p_local| = %.2e over %d files%n", worst, localRows.size());
+        assertTrue(worst <= 1e-6, "cluster and local predictions differ by " + worst);
+    }
+
+    @Test
+    void anExecutorKilledMidJobDoesNotLoseOrDuplicateRows() throws Exception {
+        Path out = tmp.resolve("executor-killed");
+        try (ForkedProcess job = submit("executor-killed", "--input", referenceImages(), "--output", out.toString(),
+                "--partitions", "16", "--progress-seconds", "1")) {
+            assertTrue(job.awaitLine(ClusterIT::partlyDone, JOB_TIMEOUT), "no progress:\n" + job.output());
+            List<ProcessHandle> executors = cluster.executors();
+            assertEquals(2, executors.size(), "executor JVMs: " + executors);
+            ProcessHandle victim = executors.get(0);
+            assertTrue(victim.destroyForcibly(), "could not kill executor " + victim.pid());
+            victim.onExit().get();
+            assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output());
+            assertTrue(job.output().contains("Lost executor"), job.output());
+        }
+        Dataset<Row> rows = TestSpark.session().read().parquet(out.resolve("predictions").toString());
+        long files = referenceImageCount();
+        assertEquals(files, rows.count());
+        assertEquals(files, rows.select("path").distinct().count());
+    }
+
+    @Test
+    void aRunWhoseDriverIsKilledResumesWithoutRelabelingCommittedFiles() throws Exception {
+        Path out = tmp.resolve("resumed");
+        Path table = out.resolve("predictions");
+        try (ForkedProcess first = submit("interrupted", "--input", referenceImages(), "--output", out.toString(),
+                "--commit-every", "10", "--progress-seconds", "1")) {
+            assertTrue(first.await(() -> committedFiles(table) > 0, JOB_TIMEOUT), "no chunk committed:\n" + first.output());
+            first.close(); // SIGKILL to the script and the driver JVM, mid-run
+            first.handle().onExit().get();
+        }
+        awaitNoExecutors();
+        Map<String, Row> before = byPath(out);
+        long files = referenceImageCount();
+        assertTrue(before.size() > 0 && before.size() < files, "rows after the interruption: " + before.size());
+
+        try (ForkedProcess resumed = submit("resume", "--input", referenceImages(), "--output", out.toString(),
+                "--commit-every", "10", "--progress-seconds", "0", "--resume")) {
+            assertEquals(0, resumed.waitFor(JOB_TIMEOUT), resumed.output());
+        }
+        Dataset<Row> rows = TestSpark.session().read().parquet(table.toString());
+        assertEquals(files, rows.count());
+        assertEquals(files, rows.select("path").distinct().count());
+        Map<String, Row> after = byPath(out);
+        before.forEach((path, row) -> assertEquals(row, after.get(path), "a committed row changed: " + path));
+        assertFalse(Files.exists(table.resolve("_temporary")), "the interrupted chunk's _temporary was not cleaned");
+        Map<String, Object> summary = summary(out);
+        assertEquals((double) before.size(), summary.get("kept_from_earlier_runs"));
+        assertEquals((double) (files - before.size()), summary.get("labeled"));
+        assertEquals((double) files, summary.get("images"));
+    }
+
+    private static ForkedProcess submit(String name, String... jobArgs) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("scripts/submit.sh", "--master", cluster.masterUrl(),
+                // wait for both executors before scheduling, so both get work
+                "--conf", "spark.cores.max=2", "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf", "spark.executor.memory=1g", "--conf", "spark.ui.enabled=false"));
+        cmd.addAll(List.of(jobArgs));
+        return ForkedProcess.start(tmp.resolve(name + ".log"), cmd);
+    }
+
+    private static boolean partlyDone(String line) {
+        Matcher m = PROGRESS.matcher(line);
+        return m.find() && Long.parseLong(m.group(1)) > 0 && Long.parseLong(m.group(1)) < Long.parseLong(m.group(2));
+    }
+
+    /** Parquet files that a job commit moved into the table (not those under _temporary). */
+    private static long committedFiles(Path table) {
+        if (!Files.isDirectory(table)) return 0;
+        try (Stream<Path> s = Files.list(table)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".parquet")).count();
+        } catch (IOException e) {
+            return 0; // the committer is moving files right now
+        }
+    }
+
+    /** The killed driver's executors are shut down by their workers; wait so that nothing writes any more. */
+    private static void awaitNoExecutors() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!cluster.executors().isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "executors of the killed driver still run: " + cluster.executors());
+            Thread.sleep(500);
+        }
+    }
+
+    private static String referenceImages() {
+        return ReferenceData.nsfwDir().resolve("images").toString();
+    }
+
+    private static long referenceImageCount() throws IOException {
+        try (Stream<Path> s = Files.list(ReferenceData.nsfwDir().resolve("images"))) {
+            return s.count();
+        }
+    }
+
+    private static Map<String, Row> byPath(Path out) {
+        Map<String, Row> rows = new HashMap<>();
+        for (Row r : TestSpark.session().read().parquet(out.resolve("predictions").toString()).collectAsList()) {
+            rows.put(r.getAs("path"), r);
+        }
+        return rows;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> summary(Path out) throws IOException {
+        return (Map<String, Object>) Json.parse(Files.readString(out.resolve("summary.json")));
+    }
+}
