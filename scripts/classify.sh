@@ -6,10 +6,4 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/scripts/lib.sh"
 ensure_built
-# An @argfile keeps the ~20 KB classpath off the process command line.
-args=$(mktemp)
-trap 'rm -f "$args"' EXIT
-printf -- '-cp\n%s\n' "$(runtime_classpath)" > "$args"
-export ORT_DISABLE_TELEMETRY=1
-java $(module_flags) -Xmx"${DRIVER_MEMORY:-4g}" -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
-  @"$args" org.sparkimage.job.ClassifyCommand "$@"
+run_main org.sparkimage.job.ClassifyCommand "$@"

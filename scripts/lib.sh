@@ -25,3 +25,19 @@ module_flags() {
 spark_classpath() {
   cat "$ROOT/target/spark-classpath.txt"
 }
+
+# Runs a main class of the project in a local JVM (driver and, in local mode, executor), with the
+# classpath in an @argfile: ONNX Runtime 1.29 crashes on long command lines, and telemetry stays off.
+# DRIVER_MEMORY (default 4g) sizes the JVM.
+run_main() {
+  local main=$1; shift
+  local args
+  args=$(mktemp)
+  printf -- '-cp\n%s\n' "$(runtime_classpath)" > "$args"
+  export ORT_DISABLE_TELEMETRY=1
+  local rc=0
+  java $(module_flags) -Xmx"${DRIVER_MEMORY:-4g}" -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+    @"$args" "$main" "$@" || rc=$?
+  rm -f "$args"
+  return $rc
+}

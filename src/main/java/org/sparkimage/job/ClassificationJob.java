@@ -16,6 +16,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -80,14 +81,15 @@ public final class ClassificationJob {
         // Listing only: binaryFile prunes the content column, so no file is read on the driver.
         Dataset<Row> scan = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(o.input());
         Dataset<Row> listing = scan.select("path", "length", "modificationTime");
-        long files = listing.count();
+        List<Row> listed = listing.collectAsList();
+        long files = listed.size();
         String[] indexed = scan.inputFiles();
         if (indexed.length > files) {
             listing = listing.union(skippedByScan(spark, indexed, listing, hadoop));
+            listed = listing.collectAsList();
             files = indexed.length;
         }
-        PredictionStore.Plan plan = resuming ? store.plan(listing)
-                : new PredictionStore.Plan(listing.collectAsList(), 0, 0);
+        PredictionStore.Plan plan = resuming ? store.plan(listing) : new PredictionStore.Plan(listed, 0, 0);
         List<Row> todo = plan.todo();
 
         Map<String, String> hadoopEntries = new HashMap<>();
@@ -115,7 +117,8 @@ public final class ClassificationJob {
                 o.progressSeconds(), console)) {
             for (int from = 0; from < todo.size(); from += o.commitEvery()) {
                 List<Row> chunk = todo.subList(from, Math.min(todo.size(), from + o.commitEvery()));
-                store.append(spark.createDataFrame(chunk, listing.schema()).repartition(partitions)
+                JavaRDD<Row> slices = jsc.parallelize(roundRobin(chunk, partitions), partitions);
+                store.append(spark.createDataFrame(slices, listing.schema())
                         .mapPartitions(classifier, Encoders.row(PredictionSchema.SCHEMA)));
             }
             store.ensureExists();
@@ -157,6 +160,19 @@ public final class ClassificationJob {
             s.write(summary.toJson().getBytes(StandardCharsets.UTF_8));
         }
         return summary;
+    }
+
+    /**
+     * The files reordered so that {@code parallelize}'s contiguous slices deal them out round-robin:
+     * a listing sorted by path often has its large files side by side, and one slice must not get
+     * them all. Slicing a driver-side list needs no shuffle, unlike {@code repartition}.
+     */
+    static List<Row> roundRobin(List<Row> files, int slices) {
+        List<Row> out = new ArrayList<>(files.size());
+        for (int s = 0; s < slices; s++) {
+            for (int i = s; i < files.size(); i += slices) out.add(files.get(i));
+        }
+        return out;
     }
 
     /** The runs that wrote an output before this one, oldest first, from its summary.json. */

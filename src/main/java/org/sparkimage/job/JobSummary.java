@@ -43,11 +43,15 @@ public record JobSummary(
         }
     }
 
-    /** Task time summed over all partitions, per stage. */
-    public record StageSeconds(double read, double decodePreprocess, double inference, double write) {
+    /**
+     * Task time summed over all partitions, per stage. Inference runs on each task's inference
+     * thread, overlapped with decoding; {@code inferenceWait} is how long task threads waited for it.
+     */
+    public record StageSeconds(double read, double decodePreprocess, double inference, double inferenceWait, double write) {
         static StageSeconds of(java.util.List<PartitionStats> stats) {
             return new StageSeconds(sum(stats, PartitionStats::readNs), sum(stats, PartitionStats::decodeNs),
-                    sum(stats, PartitionStats::inferenceNs), sum(stats, PartitionStats::writeNs));
+                    sum(stats, PartitionStats::inferenceNs), sum(stats, PartitionStats::inferenceWaitNs),
+                    sum(stats, PartitionStats::writeNs));
         }
 
         private static double sum(java.util.List<PartitionStats> stats, java.util.function.ToLongFunction<PartitionStats> f) {
@@ -85,7 +89,7 @@ public record JobSummary(
         m.put("partitions", partitions);
         m.put("sessions_created", sessionsCreated);
         m.put("task_seconds", Map.of("read", stageSeconds.read(), "decode_preprocess", stageSeconds.decodePreprocess(),
-                "inference", stageSeconds.inference(), "write", stageSeconds.write()));
+                "inference", stageSeconds.inference(), "inference_wait", stageSeconds.inferenceWait(), "write", stageSeconds.write()));
         return Json.writePretty(m);
     }
 
@@ -104,8 +108,8 @@ public record JobSummary(
         b.append(String.format(Locale.ROOT, f, "wall time", String.format(Locale.ROOT, "%.1f s", wallSeconds())));
         b.append(String.format(Locale.ROOT, f, "throughput", String.format(Locale.ROOT, "%.1f images/s", imagesPerSecond())));
         b.append(String.format(Locale.ROOT, f, "task time", String.format(Locale.ROOT,
-                "read %.1f s, decode+preprocess %.1f s, inference %.1f s, write %.1f s", stageSeconds.read(),
-                stageSeconds.decodePreprocess(), stageSeconds.inference(), stageSeconds.write())));
+                "read %.1f s, decode+preprocess %.1f s, inference %.1f s (waited %.1f s), write %.1f s", stageSeconds.read(),
+                stageSeconds.decodePreprocess(), stageSeconds.inference(), stageSeconds.inferenceWait(), stageSeconds.write())));
         b.append(String.format(Locale.ROOT, f, "model", modelName + " (" + modelSha256.substring(0, 12) + ")"));
         b.append(String.format(Locale.ROOT, f, "master", master));
         b.append(String.format(Locale.ROOT, f, "executors", executors.size() + " " + executors

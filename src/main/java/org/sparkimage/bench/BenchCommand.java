@@ -1,0 +1,116 @@
+package org.sparkimage.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.apache.spark.sql.SparkSession;
+import org.sparkimage.job.ModelBundle;
+import org.sparkimage.job.SparkSessions;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark job ({@code scripts/bench.sh}): per corpus the inference ceiling C, the
+ * decode+preprocess ceiling D (and javax.imageio's for comparison) and the Spark job's end-to-end
+ * throughput E, all in one run on one machine; optionally a long soak run for memory. Without
+ * {@code --corpus} it makes two corpora from the reference photographs: ImageNet-sized and
+ * camera-sized JPEGs ({@link CorpusMaker}).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, version = "spark-image-classifier 0.1.0",
+        description = "Measures inference and decode ceilings and end-to-end job throughput; writes bench.json, Parquet and report.html.")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--output", required = true, paramLabel = "<dir>", description = "Where bench.json, report.html and the tables go.")
+    Path output;
+
+    @Option(names = "--corpus", paramLabel = "<dir>", description = "A folder of images to measure (repeatable). Default: the two generated corpora.")
+    List<Path> corpora = new ArrayList<>();
+
+    @Option(names = "--sources", defaultValue = "../shared/reference/nsfw-mobilenetv2/images", paramLabel = "<dir>",
+            description = "Photographs the default corpora are made from. Default: ${DEFAULT-VALUE}.")
+    Path sources;
+
+    @Option(names = "--corpus-cache", defaultValue = "target/bench-corpora", paramLabel = "<dir>",
+            description = "Where generated corpora are kept between runs. Default: ${DEFAULT-VALUE}.")
+    Path cache;
+
+    @Option(names = "--imagenet-images", defaultValue = "2000", description = "Size of the ImageNet-sized corpus. Default: ${DEFAULT-VALUE}.")
+    int imagenetImages;
+
+    @Option(names = "--camera-images", defaultValue = "150", description = "Size of the camera-sized corpus. Default: ${DEFAULT-VALUE}.")
+    int cameraImages;
+
+    @Option(names = "--master", defaultValue = "local[2]", description = "Spark master. Default: ${DEFAULT-VALUE}.")
+    String master;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "Images per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--min-seconds", defaultValue = "8", description = "Shortest measuring time of each ceiling. Default: ${DEFAULT-VALUE}.")
+    double minSeconds;
+
+    @Option(names = "--imageio-sample", defaultValue = "24",
+            description = "Files of each corpus that the slow javax.imageio ceiling decodes. Default: ${DEFAULT-VALUE}.")
+    int imageioSample;
+
+    @Option(names = "--soak-images", defaultValue = "0",
+            description = "Also run the job over this many images (hard links cycling the first corpus) and sample memory. Default: off.")
+    int soakImages;
+
+    private final PrintStream log;
+
+    BenchCommand(PrintStream log) {
+        this.log = log;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<Path> dirs = new ArrayList<>(corpora);
+        if (dirs.isEmpty()) {
+            log.println("making corpora from " + sources + " (kept in " + cache + ")...");
+            dirs.add(CorpusMaker.make(sources, CorpusMaker.Kind.IMAGENET, imagenetImages, cache.resolve("imagenet-" + imagenetImages)));
+            dirs.add(CorpusMaker.make(sources, CorpusMaker.Kind.CAMERA, cameraImages, cache.resolve("camera-" + cameraImages)));
+        }
+        // A session that already runs (a test) is used and left running.
+        boolean ownSession = SparkSession.getActiveSession().isEmpty();
+        SparkSession spark = SparkSessions.start("bench", master, Map.of());
+        try {
+            int cores = spark.sparkContext().defaultParallelism();
+            ModelBundle model = ModelBundle.resolve("default", null);
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("master", master);
+            run.put("cores", cores);
+            run.put("batch_size", batchSize);
+            run.put("model", model.card().name() + " (" + model.sha256().substring(0, 12) + ")");
+            run.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+            run.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+            run.put("available_processors", Runtime.getRuntime().availableProcessors());
+            run.put("started", java.time.Instant.now().toString());
+            CorpusBench bench = new CorpusBench(spark, model, cores, batchSize, minSeconds, imageioSample, log);
+            List<CorpusResult> results = new ArrayList<>();
+            for (Path dir : dirs) results.add(bench.run(dir, output.resolve("jobs").resolve(dir.getFileName().toString())));
+            Soak.Result soak = soakImages > 0 ? Soak.run(spark, dirs.get(0), soakImages, output, log) : null;
+            BenchReport.write(spark, output, run, results, soak);
+            for (CorpusResult r : results) log.println(r.name() + ": " + BenchReport.figures(r));
+            log.println("wrote " + output.resolve("bench.json") + " and " + output.resolve("report.html"));
+            return 0;
+        } finally {
+            if (ownSession) spark.stop();
+        }
+    }
+
+    /** Runs the command and returns its exit status (for tests and {@link #main}). */
+    public static int execute(PrintStream log, String... args) {
+        return new CommandLine(new BenchCommand(log)).execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(System.out, args));
+    }
+}

@@ -1,0 +1,148 @@
+package org.sparkimage.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.sparkimage.util.Json;
+
+/**
+ * Writes what a benchmark run measured: {@code bench.json} (per corpus C, D, E, H, E_over_H and
+ * the javax.imageio ceiling, for other tools), Parquet tables ({@code results/}, {@code latency/},
+ * {@code memory/}) and {@code report.html} with inline SVG plots.
+ */
+final class BenchReport {
+    private BenchReport() {
+    }
+
+    static void write(SparkSession spark, Path out, Map<String, Object> run, List<CorpusResult> results, Soak.Result soak)
+            throws IOException {
+        Files.createDirectories(out);
+        Map<String, Object> json = new LinkedHashMap<>(run);
+        Map<String, Object> corpora = new LinkedHashMap<>();
+        for (CorpusResult r : results) corpora.put(r.name(), figures(r));
+        json.put("corpora", corpora);
+        if (soak != null) json.put("soak", soak.figures());
+        Files.writeString(out.resolve("bench.json"), Json.writePretty(json) + "\n", StandardCharsets.UTF_8);
+        writeParquet(spark, out, results, soak);
+        Files.writeString(out.resolve("report.html"), html(run, results, soak), StandardCharsets.UTF_8);
+    }
+
+    static Map<String, Object> figures(CorpusResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("images", r.images());
+        m.put("mean_megapixels", round(r.meanMegapixels()));
+        m.put("C", round(r.c()));
+        m.put("D", round(r.d()));
+        m.put("E", round(r.e()));
+        m.put("H", round(r.h()));
+        m.put("E_over_H", round(r.eOverH()));
+        m.put("D_imageio", round(r.dImageio()));
+        m.put("D_over_D_imageio", round(r.dOverImageio()));
+        m.put("C_one_session_all_threads", round(r.cOneSession()));
+        m.put("job_wall_seconds", round(r.jobWallSeconds()));
+        m.put("decode_ms_p50", round(percentile(r.latenciesMs(), 50)));
+        m.put("decode_ms_p99", round(percentile(r.latenciesMs(), 99)));
+        m.put("decode_imageio_ms_p50", round(percentile(r.latenciesImageioMs(), 50)));
+        return m;
+    }
+
+    private static void writeParquet(SparkSession spark, Path out, List<CorpusResult> results, Soak.Result soak) {
+        StructType resultSchema = new StructType()
+                .add("corpus", DataTypes.StringType).add("images", DataTypes.LongType).add("mean_megapixels", DataTypes.DoubleType)
+                .add("c", DataTypes.DoubleType).add("d", DataTypes.DoubleType).add("e", DataTypes.DoubleType)
+                .add("h", DataTypes.DoubleType).add("e_over_h", DataTypes.DoubleType).add("d_imageio", DataTypes.DoubleType)
+                .add("c_one_session_all_threads", DataTypes.DoubleType);
+        List<Row> rows = new ArrayList<>();
+        StructType latencySchema = new StructType().add("corpus", DataTypes.StringType).add("decoder", DataTypes.StringType)
+                .add("ms", DataTypes.DoubleType);
+        List<Row> latency = new ArrayList<>();
+        for (CorpusResult r : results) {
+            rows.add(RowFactory.create(r.name(), r.images(), r.meanMegapixels(), r.c(), r.d(), r.e(), r.h(), r.eOverH(),
+                    r.dImageio(), r.cOneSession()));
+            for (double v : r.latenciesMs()) latency.add(RowFactory.create(r.name(), "scaled", v));
+            for (double v : r.latenciesImageioMs()) latency.add(RowFactory.create(r.name(), "imageio", v));
+        }
+        spark.createDataFrame(rows, resultSchema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(out.resolve("results").toString());
+        spark.createDataFrame(latency, latencySchema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(out.resolve("latency").toString());
+        if (soak != null) {
+            StructType memSchema = new StructType().add("seconds", DataTypes.DoubleType).add("heap_mb", DataTypes.DoubleType)
+                    .add("rss_mb", DataTypes.DoubleType).add("direct_mb", DataTypes.DoubleType);
+            List<Row> mem = new ArrayList<>();
+            for (MemorySampler.Sample s : soak.samples()) mem.add(RowFactory.create(s.seconds(), s.heapMb(), s.rssMb(), s.directMb()));
+            spark.createDataFrame(mem, memSchema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(out.resolve("memory").toString());
+        }
+    }
+
+    private static String html(Map<String, Object> run, List<CorpusResult> results, Soak.Result soak) {
+        StringBuilder b = new StringBuilder("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Benchmark</title>"
+                + "<style>body{font-family:sans-serif;margin:2em;max-width:900px}table{border-collapse:collapse}"
+                + "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#eee}</style></head><body>");
+        b.append("<h1>Throughput benchmark</h1><p>");
+        for (Map.Entry<String, Object> e : run.entrySet()) {
+            b.append("<b>").append(SvgCharts.esc(e.getKey())).append("</b>: ").append(SvgCharts.esc(String.valueOf(e.getValue()))).append("<br>");
+        }
+        b.append("</p><p>C = inference ceiling on ready tensors, D = decode+preprocess ceiling, both on all cores; "
+                + "H = 1/(1/C + 1/D), the best a pipeline whose stages share the cores can do; E = the Spark job end to end.</p>");
+        b.append("<table><tr><th>corpus</th><th>images</th><th>MP</th><th>C</th><th>D</th><th>H</th><th>E</th><th>E/H</th>"
+                + "<th>D javax.imageio</th><th>D / D<sub>imageio</sub></th><th>C, one session x all threads</th></tr>");
+        for (CorpusResult r : results) {
+            b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%.2f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td>"
+                            + "<td>%.1f</td><td>%.2f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td></tr>", SvgCharts.esc(r.name()), r.images(),
+                    r.meanMegapixels(), r.c(), r.d(), r.h(), r.e(), r.eOverH(), r.dImageio(), r.dOverImageio(), r.cOneSession()));
+        }
+        b.append("</table>");
+        for (CorpusResult r : results) {
+            b.append("<h2>").append(SvgCharts.esc(r.name())).append("</h2>");
+            b.append(SvgCharts.bars("Images per second", "img/s", List.of(
+                    new SvgCharts.Bar("C inference", r.c()), new SvgCharts.Bar("C one session, all threads", r.cOneSession()),
+                    new SvgCharts.Bar("D decode+preprocess (scaled)", r.d()), new SvgCharts.Bar("D javax.imageio", r.dImageio()),
+                    new SvgCharts.Bar("H = 1/(1/C+1/D)", r.h()), new SvgCharts.Bar("E Spark job", r.e()))));
+            b.append(SvgCharts.stacked("Job task time per stage (summed over tasks)", "s", CorpusResult.STAGES,
+                    List.of(new SvgCharts.Stack("all tasks", r.stageSeconds()))));
+            List<SvgCharts.Bar> parts = new ArrayList<>();
+            for (CorpusResult.PartitionRate p : r.partitions()) {
+                parts.add(new SvgCharts.Bar("partition " + p.partition() + " (executor " + p.executor() + ", " + p.images() + " img)",
+                        p.imagesPerSecond()));
+            }
+            b.append(SvgCharts.bars("Images per second per task", "img/s", parts));
+            b.append(SvgCharts.logHistogram("Per-image decode+preprocess latency", "ms", List.of(
+                    new SvgCharts.Series("scaled (job)", new double[0], r.latenciesMs()),
+                    new SvgCharts.Series("javax.imageio", new double[0], r.latenciesImageioMs()))));
+        }
+        if (soak != null) {
+            b.append("<h2>Memory over a long run</h2><p>").append(SvgCharts.esc(soak.figures().toString())).append("</p>");
+            List<MemorySampler.Sample> s = soak.samples();
+            double[] t = s.stream().mapToDouble(MemorySampler.Sample::seconds).toArray();
+            b.append(SvgCharts.lines("Driver/executor JVM memory (local mode)", "s", "MB", List.of(
+                    new SvgCharts.Series("RSS", t, s.stream().mapToDouble(MemorySampler.Sample::rssMb).toArray()),
+                    new SvgCharts.Series("heap used", t, s.stream().mapToDouble(MemorySampler.Sample::heapMb).toArray()),
+                    new SvgCharts.Series("direct buffers", t, s.stream().mapToDouble(MemorySampler.Sample::directMb).toArray()))));
+        }
+        return b.append("</body></html>\n").toString();
+    }
+
+    static double percentile(double[] values, double p) {
+        if (values.length == 0) return 0;
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v[(int) Math.min(v.length - 1, Math.floor(p / 100 * v.length))];
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,142 @@
+package org.sparkimage.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sparkimage.engine.EngineRegistry;
+import org.sparkimage.engine.OrtEngine;
+import org.sparkimage.image.DecodeLimits;
+import org.sparkimage.image.DecodeMode;
+import org.sparkimage.image.DecodedImage;
+import org.sparkimage.image.GuardedImageDecoder;
+import org.sparkimage.image.ImageDecodeException;
+import org.sparkimage.image.Preprocessor;
+import org.sparkimage.image.ScaleHint;
+import org.sparkimage.job.ClassificationJob;
+import org.sparkimage.job.JobOptions;
+import org.sparkimage.job.JobSummary;
+import org.sparkimage.job.ModelBundle;
+
+/** Measures C, D (scaled and javax.imageio) and E on one corpus, in that order, in this JVM. */
+final class CorpusBench {
+    private final SparkSession spark;
+    private final ModelBundle model;
+    private final int cores;
+    private final int batchSize;
+    private final double minSeconds;
+    private final int imageioSample;
+    private final PrintStream log;
+
+    CorpusBench(SparkSession spark, ModelBundle model, int cores, int batchSize, double minSeconds, int imageioSample, PrintStream log) {
+        this.spark = spark;
+        this.model = model;
+        this.cores = cores;
+        this.batchSize = batchSize;
+        this.minSeconds = minSeconds;
+        this.imageioSample = imageioSample;
+        this.log = log;
+    }
+
+    CorpusResult run(Path corpus, Path jobOutput) throws Exception {
+        String name = corpus.getFileName().toString();
+        List<byte[]> files = readAll(corpus);
+        Preprocessor pre = new Preprocessor(model.card());
+        GuardedImageDecoder decoder = new GuardedImageDecoder(DecodeLimits.DEFAULT, model.card().background());
+        ScaleHint hint = DecodeMode.SCALED.hint(pre.scaleHint());
+
+        List<DecodedImage> sample = new ArrayList<>();
+        double megapixels = 0;
+        for (byte[] f : files) {
+            try {
+                DecodedImage img = decoder.decode(f, hint);
+                megapixels += img.width() * (double) img.height() / 1e6;
+                if (sample.size() < batchSize) sample.add(img);
+            } catch (ImageDecodeException e) {
+                // counted by the job as an error row; the ceilings use the decodable images
+            }
+        }
+        log.printf("%s: %d files, %.1f MP on average%n", name, files.size(), megapixels / files.size());
+
+        // The job's settings: one session per JVM (the registry's), one intra-op thread per task, a caller per core.
+        OrtEngine shared = EngineRegistry.get(model.sha256(), model::bytes, model.card(), 1);
+        Ceilings.Rate c = Ceilings.inference(shared, sample, pre, batchSize, cores, minSeconds);
+        log.printf("  C  inference ceiling (shared session, %d callers x 1 thread): %.1f images/s%n", cores, c.perSecond());
+        Ceilings.Rate cAlt;
+        try (OrtEngine wide = new OrtEngine(model.bytes(), model.card(), cores)) {
+            cAlt = Ceilings.inference(wide, sample, pre, batchSize, 1, minSeconds);
+        }
+        log.printf("     alternative (one session, 1 caller x %d threads): %.1f images/s%n", cores, cAlt.perSecond());
+
+        Ceilings.Rate d = Ceilings.decode(decoder, hint, pre, files, cores, minSeconds);
+        log.printf("  D  decode+preprocess ceiling (--decode scaled): %.1f images/s%n", d.perSecond());
+        List<byte[]> subset = files.subList(0, Math.min(files.size(), imageioSample));
+        Ceilings.Rate dIo = Ceilings.decode(decoder.withoutNativeJpeg(), ScaleHint.FULL_RESOLUTION, pre, subset, cores, minSeconds);
+        log.printf("     javax.imageio full decode (%d files): %.1f images/s%n", subset.size(), dIo.perSecond());
+
+        warmUp(corpus, jobOutput.resolveSibling(name + "-warm-up"));
+        deleteRecursively(jobOutput);
+        JobSummary summary = ClassificationJob.run(spark, JobOptions.of(corpus.toString(), jobOutput.toString())
+                .withDecodeMode(DecodeMode.SCALED), log);
+        double e = summary.images() / summary.wallSeconds();
+        log.printf("  E  Spark job end to end: %.1f images/s (%d images in %.1f s)%n", e, summary.images(), summary.wallSeconds());
+
+        JobSummary.StageSeconds st = summary.stageSeconds();
+        return new CorpusResult(name, corpus.toString(), files.size(), megapixels / files.size(), c.perSecond(), cAlt.perSecond(),
+                d.perSecond(), dIo.perSecond(), e, summary.wallSeconds(),
+                new double[] {st.read(), st.decodePreprocess(), st.inferenceWait(), st.write()},
+                partitionRates(jobOutput.resolve("stats")), d.latenciesMs(), dIo.latenciesMs());
+    }
+
+    /**
+     * One short job on a few of the corpus files first, so that E measures the job, not the JIT
+     * and Spark's first-job class loading (the ceilings are measured warm too).
+     */
+    private void warmUp(Path corpus, Path scratch) throws Exception {
+        Path input = scratch.resolve("input");
+        deleteRecursively(scratch);
+        Files.createDirectories(input);
+        List<Path> some;
+        try (Stream<Path> s = Files.list(corpus)) {
+            some = s.filter(Files::isRegularFile).sorted().limit(4L * batchSize * cores).toList();
+        }
+        for (Path p : some) Files.copy(p, input.resolve(p.getFileName()));
+        ClassificationJob.run(spark, JobOptions.of(input.toString(), scratch.resolve("output").toString())
+                .withDecodeMode(DecodeMode.SCALED), new PrintStream(PrintStream.nullOutputStream()));
+        deleteRecursively(scratch);
+    }
+
+    private List<CorpusResult.PartitionRate> partitionRates(Path stats) {
+        List<CorpusResult.PartitionRate> rates = new ArrayList<>();
+        for (Row r : spark.read().parquet(stats.toString()).collectAsList()) {
+            rates.add(new CorpusResult.PartitionRate(r.getAs("partition"), r.getAs("executor_id"), r.<Long>getAs("images"),
+                    r.<Double>getAs("images_per_sec")));
+        }
+        rates.sort(java.util.Comparator.comparingInt(CorpusResult.PartitionRate::partition));
+        return rates;
+    }
+
+    static List<byte[]> readAll(Path corpus) throws IOException {
+        List<Path> paths;
+        try (Stream<Path> s = Files.walk(corpus)) {
+            paths = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+        List<byte[]> files = new ArrayList<>(paths.size());
+        for (Path p : paths) files.add(Files.readAllBytes(p));
+        if (files.isEmpty()) throw new IOException("corpus " + corpus + " holds no files");
+        return files;
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}

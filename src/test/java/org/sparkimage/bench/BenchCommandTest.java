@@ -1,0 +1,86 @@
+package org.sparkimage.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.testing.TestSpark;
+import org.sparkimage.util.Json;
+
+/**
+ * The benchmark job end to end on a tiny corpus (real Spark, ONNX Runtime, decoders): it measures
+ * every figure, writes bench.json with the documented keys, readable Parquet tables and an HTML
+ * report with its plots. Only the plumbing is checked here; the figures mean something only on
+ * real corpora (docs/throughput.md).
+ */
+class BenchCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void corporaAreReproducible() throws Exception {
+        Path a = CorpusMaker.make(Path.of("samples"), CorpusMaker.Kind.IMAGENET, 5, tmp.resolve("a"));
+        Path b = CorpusMaker.make(Path.of("samples"), CorpusMaker.Kind.IMAGENET, 5, tmp.resolve("b"));
+        List<Path> filesA = list(a);
+        List<Path> filesB = list(b);
+        assertEquals(5, filesA.size());
+        for (int i = 0; i < 5; i++) {
+            assertArrayEquals(Files.readAllBytes(filesA.get(i)), Files.readAllBytes(filesB.get(i)), filesA.get(i).toString());
+        }
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(filesA.get(0).toFile());
+        assertEquals(500, img.getWidth());
+        assertEquals(375, img.getHeight());
+    }
+
+    @Test
+    void measuresEveryFigureAndWritesTheReport() throws Exception {
+        TestSpark.session(); // the command uses the running session and leaves it running
+        Path corpus = CorpusMaker.make(Path.of("samples"), CorpusMaker.Kind.IMAGENET, 12, tmp.resolve("imagenet-12"));
+        Path out = tmp.resolve("bench");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int exit = BenchCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), "--output", out.toString(),
+                "--corpus", corpus.toString(), "--master", "local[2]", "--min-seconds", "0.3", "--imageio-sample", "4",
+                "--soak-images", "40");
+        assertEquals(0, exit, log.toString(StandardCharsets.UTF_8));
+
+        Map<?, ?> bench = (Map<?, ?>) Json.parse(Files.readString(out.resolve("bench.json")));
+        Map<?, ?> figures = (Map<?, ?>) ((Map<?, ?>) bench.get("corpora")).get("imagenet-12");
+        for (String key : new String[] {"C", "D", "E", "H", "E_over_H", "D_imageio"}) {
+            assertTrue(figures.get(key) instanceof Double d && d > 0, key + " = " + figures.get(key));
+        }
+        double c = (Double) figures.get("C");
+        double d = (Double) figures.get("D");
+        assertEquals(1 / (1 / c + 1 / d), (Double) figures.get("H"), 0.01 * (Double) figures.get("H"));
+        assertEquals(12.0, (Double) figures.get("images"));
+        assertTrue(((Map<?, ?>) bench.get("soak")).get("images") instanceof Double n && n == 40);
+
+        List<Row> results = TestSpark.session().read().parquet(out.resolve("results").toString()).collectAsList();
+        assertEquals(1, results.size());
+        long latencies = TestSpark.session().read().parquet(out.resolve("latency").toString()).count();
+        assertTrue(latencies >= 12, "latency rows: " + latencies);
+        assertTrue(TestSpark.session().read().parquet(out.resolve("memory").toString()).count() > 0);
+
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("imagenet-12"));
+        assertTrue(html.split("<svg").length - 1 >= 5, "plots in the report");
+        assertTrue(html.contains("per task") && html.contains("latency") && html.contains("Memory"));
+    }
+
+    private static List<Path> list(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+}
