@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.SparkSession;
+import org.sparkimage.job.JobOptions;
 import org.sparkimage.job.ModelBundle;
 import org.sparkimage.job.SparkSessions;
 
@@ -43,13 +44,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--imagenet-images", defaultValue = "2000", description = "Size of the ImageNet-sized corpus. Default: ${DEFAULT-VALUE}.")
     int imagenetImages;
 
-    @Option(names = "--camera-images", defaultValue = "150", description = "Size of the camera-sized corpus. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--camera-images", defaultValue = "600", description = "Size of the camera-sized corpus. Default: ${DEFAULT-VALUE}.")
     int cameraImages;
+
+    @Option(names = "--camera-unique", defaultValue = "150",
+            description = "Distinct photos in the camera-sized corpus; the rest are hard links to them. Default: ${DEFAULT-VALUE}.")
+    int cameraUnique;
 
     @Option(names = "--master", defaultValue = "local[2]", description = "Spark master. Default: ${DEFAULT-VALUE}.")
     String master;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "Images per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch-size", defaultValue = "" + JobOptions.DEFAULT_BATCH_SIZE,
+            description = "Images per ONNX Runtime call, in the ceilings and the job. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
     @Option(names = "--min-seconds", defaultValue = "8", description = "Shortest measuring time of each ceiling. Default: ${DEFAULT-VALUE}.")
@@ -75,7 +81,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (dirs.isEmpty()) {
             log.println("making corpora from " + sources + " (kept in " + cache + ")...");
             dirs.add(CorpusMaker.make(sources, CorpusMaker.Kind.IMAGENET, imagenetImages, cache.resolve("imagenet-" + imagenetImages)));
-            dirs.add(CorpusMaker.make(sources, CorpusMaker.Kind.CAMERA, cameraImages, cache.resolve("camera-" + cameraImages)));
+            dirs.add(CorpusMaker.make(sources, CorpusMaker.Kind.CAMERA, cameraImages, cameraUnique,
+                    cache.resolve("camera-" + cameraImages + "-of-" + cameraUnique)));
         }
         // A session that already runs (a test) is used and left running.
         boolean ownSession = SparkSession.getActiveSession().isEmpty();

@@ -83,7 +83,7 @@ final class CorpusBench {
         warmUp(corpus, jobOutput.resolveSibling(name + "-warm-up"));
         deleteRecursively(jobOutput);
         JobSummary summary = ClassificationJob.run(spark, JobOptions.of(corpus.toString(), jobOutput.toString())
-                .withDecodeMode(DecodeMode.SCALED), log);
+                .withDecodeMode(DecodeMode.SCALED).withBatchSize(batchSize), log);
         double e = summary.images() / summary.wallSeconds();
         log.printf("  E  Spark job end to end: %.1f images/s (%d images in %.1f s)%n", e, summary.images(), summary.wallSeconds());
 
@@ -108,7 +108,7 @@ final class CorpusBench {
         }
         for (Path p : some) Files.copy(p, input.resolve(p.getFileName()));
         ClassificationJob.run(spark, JobOptions.of(input.toString(), scratch.resolve("output").toString())
-                .withDecodeMode(DecodeMode.SCALED), new PrintStream(PrintStream.nullOutputStream()));
+                .withDecodeMode(DecodeMode.SCALED).withBatchSize(batchSize), new PrintStream(PrintStream.nullOutputStream()));
         deleteRecursively(scratch);
     }
 

@@ -49,17 +49,43 @@ public final class CorpusMaker {
      * many, and returns {@code out}.
      */
     public static Path make(Path sources, Kind kind, int count, Path out) throws IOException {
+        return make(sources, kind, count, count, out);
+    }
+
+    /**
+     * As {@link #make(Path, Kind, int, Path)}, with only {@code unique} distinct images; the others
+     * are hard links to them (distinct files to the job, no disk space). Camera-sized JPEGs take
+     * ~1 s each to make, and a benchmark job needs enough files that its fixed cost (listing,
+     * commit, summary: ~1 s) does not dominate.
+     */
+    public static Path make(Path sources, Kind kind, int count, int unique, Path out) throws IOException {
         Files.createDirectories(out);
         try (Stream<Path> existing = Files.list(out)) {
             if (existing.filter(p -> p.toString().endsWith(".jpg")).count() == count) return out;
         }
-        List<BufferedImage> photos = loadPhotos(sources, Math.min(kind.width, kind.height) / 2);
-        if (photos.isEmpty()) throw new IOException("no decodable photos in " + sources);
+        List<BufferedImage> photos = null; // loaded only if some distinct image is missing
+        int distinct = Math.max(1, Math.min(unique, count));
         for (int i = 0; i < count; i++) {
+            Path file = out.resolve(String.format("%s-%05d.jpg", kind.name().toLowerCase(), i));
+            if (i >= distinct) {
+                Path original = out.resolve(String.format("%s-%05d.jpg", kind.name().toLowerCase(), i % distinct));
+                Files.deleteIfExists(file);
+                try {
+                    Files.createLink(file, original);
+                } catch (UnsupportedOperationException | IOException e) {
+                    Files.copy(original, file); // no hard links on this file system
+                }
+                continue;
+            }
+            if (Files.isRegularFile(file)) continue; // made by an earlier, interrupted call
+            if (photos == null) {
+                photos = loadPhotos(sources, Math.min(kind.width, kind.height) / 2);
+                if (photos.isEmpty()) throw new IOException("no decodable photos in " + sources);
+            }
             BufferedImage src = photos.get(i % photos.size());
             boolean mirror = (i / photos.size()) % 2 == 1;
             BufferedImage img = resize(cropToAspect(src, kind.width, kind.height), kind.width, kind.height, mirror);
-            writeJpeg(img, kind.quality, out.resolve(String.format("%s-%05d.jpg", kind.name().toLowerCase(), i)));
+            writeJpeg(img, kind.quality, file);
         }
         return out;
     }

@@ -19,13 +19,16 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.sparkimage.image.ErrorCode;
 
 /**
  * The driver side of one run: resolve and broadcast the model, list the input with Spark's
@@ -54,6 +57,13 @@ public final class ClassificationJob {
 
     private ClassificationJob() {}
 
+    /**
+     * Tasks per core and chunk. Every task fills and drains its decode/inference pipeline and writes
+     * a Parquet file, so fewer, longer tasks are faster (measured: docs/throughput.md); two per core
+     * still lets a fast core take over part of a slow one's share.
+     */
+    static final int PARTITIONS_PER_CORE = 2;
+
     public static JobSummary run(SparkSession spark, JobOptions o, PrintStream console) throws JobException, IOException {
         Instant start = Instant.now();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -78,17 +88,9 @@ public final class ClassificationJob {
         PredictionStore store = new PredictionStore(spark, outFs, out);
         if (resuming) store.recover();
 
-        // Listing only: binaryFile prunes the content column, so no file is read on the driver.
-        Dataset<Row> scan = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(o.input());
-        Dataset<Row> listing = scan.select("path", "length", "modificationTime");
-        List<Row> listed = listing.collectAsList();
+        List<Row> listed = FileLister.list(o.input(), hadoop);
         long files = listed.size();
-        String[] indexed = scan.inputFiles();
-        if (indexed.length > files) {
-            listing = listing.union(skippedByScan(spark, indexed, listing, hadoop));
-            listed = listing.collectAsList();
-            files = indexed.length;
-        }
+        Dataset<Row> listing = spark.createDataFrame(listed, FileLister.SCHEMA);
         PredictionStore.Plan plan = resuming ? store.plan(listing) : new PredictionStore.Plan(listed, 0, 0);
         List<Row> todo = plan.todo();
 
@@ -110,7 +112,7 @@ public final class ClassificationJob {
         }
         int chunkFiles = Math.min(o.commitEvery(), Math.max(1, todo.size()));
         int partitions = o.partitions() > 0 ? o.partitions()
-                : Math.max(1, Math.min(chunkFiles, 4 * spark.sparkContext().defaultParallelism()));
+                : Math.max(1, Math.min(chunkFiles, PARTITIONS_PER_CORE * spark.sparkContext().defaultParallelism()));
         console.printf("classifying %d files in %d partitions per commit of up to %d files with %s%n",
                 todo.size(), partitions, o.commitEvery(), bundle.card().name());
         try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), processed, errors, todo.size(),
@@ -118,7 +120,7 @@ public final class ClassificationJob {
             for (int from = 0; from < todo.size(); from += o.commitEvery()) {
                 List<Row> chunk = todo.subList(from, Math.min(todo.size(), from + o.commitEvery()));
                 JavaRDD<Row> slices = jsc.parallelize(roundRobin(chunk, partitions), partitions);
-                store.append(spark.createDataFrame(slices, listing.schema())
+                store.append(spark.createDataFrame(slices, FileLister.SCHEMA)
                         .mapPartitions(classifier, Encoders.row(PredictionSchema.SCHEMA)));
             }
             store.ensureExists();
@@ -134,12 +136,18 @@ public final class ClassificationJob {
         Map<String, Long> codes = new TreeMap<>();
         long images = 0;
         long errs = 0;
-        for (Row r : table.groupBy("status", "error_code").count().collectAsList()) {
-            images += r.getLong(2);
-            if (PredictionSchema.ERROR.equals(r.getString(0))) {
-                errs += r.getLong(2);
-                codes.merge(r.getString(1), r.getLong(2), Long::sum);
-            }
+        // One global aggregate (a count per known code) instead of a groupBy: no shuffle stage.
+        ErrorCode[] known = ErrorCode.values();
+        Column[] perCode = new Column[known.length];
+        for (int i = 0; i < known.length; i++) {
+            perCode[i] = functions.sum(functions.when(functions.col("error_code").equalTo(known[i].name()), 1).otherwise(0));
+        }
+        Row counts = table.agg(functions.count(functions.lit(1)), perCode).first();
+        images = counts.getLong(0);
+        for (int i = 0; i < known.length; i++) {
+            long n = counts.isNullAt(i + 1) ? 0 : counts.getLong(i + 1);
+            if (n > 0) codes.put(known[i].name(), n);
+            errs += n;
         }
         TreeSet<String> executors = new TreeSet<>();
         Map<String, Integer> sessionsPerExecutor = new HashMap<>();
@@ -185,25 +193,6 @@ public final class ClassificationJob {
             runs.add(String.valueOf(previous.get("run_id")));
             return runs;
         }
-    }
-
-    /**
-     * Files that Spark's file index lists but its scan never emits (it drops 0-byte files). They
-     * still get their row: the task reads them and reports EMPTY (or whatever they hold by then).
-     */
-    private static Dataset<Row> skippedByScan(SparkSession spark, String[] indexed, Dataset<Row> listing,
-                                              Configuration hadoop) throws IOException {
-        java.util.Set<Path> scanned = new java.util.HashSet<>();
-        for (Row r : listing.select("path").collectAsList()) scanned.add(FileFetcher.toHadoopPath(r.getString(0)));
-        List<Row> missing = new ArrayList<>();
-        for (String uri : indexed) {
-            Path p = FileFetcher.toHadoopPath(uri);
-            if (scanned.contains(p)) continue;
-            FileStatus st = p.getFileSystem(hadoop).getFileStatus(p);
-            missing.add(org.apache.spark.sql.RowFactory.create(p.toString(), st.getLen(),
-                    new java.sql.Timestamp(st.getModificationTime())));
-        }
-        return spark.createDataFrame(missing, listing.schema());
     }
 
     /** The input root (or, for a glob, at least one match) must exist and be readable. */

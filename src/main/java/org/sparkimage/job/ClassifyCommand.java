@@ -55,7 +55,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     int topK;
 
     @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
-            description = "Partitions of each commit chunk. Default: min(files, 4 x the cluster's parallelism).")
+            description = "Partitions of each commit chunk. Default: min(files, 2 x the cluster's parallelism).")
     int partitions;
 
     @Option(names = "--commit-every", defaultValue = "" + JobOptions.DEFAULT_COMMIT_EVERY, paramLabel = "N",

@@ -44,7 +44,8 @@ public record JobOptions(
         int progressSeconds,
         Map<String, String> sparkConf) {
 
-    public static final int DEFAULT_BATCH_SIZE = 8;
+    /** 16: in the job, where decoding competes for the cache, larger batches reuse the weights better (docs/throughput.md). */
+    public static final int DEFAULT_BATCH_SIZE = 16;
     public static final long DEFAULT_MAX_FILE_BYTES = 256L << 20;
     public static final int DEFAULT_COMMIT_EVERY = 5000;
 
@@ -62,6 +63,11 @@ public record JobOptions(
     public static JobOptions of(String input, String output) {
         return new JobOptions(input, output, "default", null, null, DEFAULT_BATCH_SIZE, 0, 0, DEFAULT_COMMIT_EVERY,
                 false, false, DEFAULT_MAX_FILE_BYTES, DecodeLimits.DEFAULT, DecodeMode.SCALED, 10, Map.of());
+    }
+
+    public JobOptions withBatchSize(int n) {
+        return new JobOptions(input, output, model, modelCard, master, n, topK, partitions, commitEvery, overwrite,
+                resume, maxFileBytes, decodeLimits, decodeMode, progressSeconds, sparkConf);
     }
 
     public JobOptions withDecodeMode(DecodeMode mode) {

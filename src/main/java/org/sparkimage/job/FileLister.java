@@ -1,0 +1,69 @@
+package org.sparkimage.job;
+
+import java.io.IOException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Lists the input files on the driver through the Hadoop FileSystem: a path, a directory (walked
+ * recursively) or a glob, with the rule every Spark file source applies (names starting with
+ * {@code .} or {@code _} are skipped, files and directories alike). Spark's {@code binaryFile}
+ * scan would list the same files but runs a job to do it (~0.4 s for 2000 files here) and drops
+ * 0-byte files, which must still get their EMPTY row.
+ */
+final class FileLister {
+    /** The listing's rows: what tasks need to read a file and what resume matches on. */
+    static final StructType SCHEMA = new StructType()
+            .add("path", DataTypes.StringType, false)
+            .add("length", DataTypes.LongType, false)
+            .add("modificationTime", DataTypes.TimestampType, false);
+
+    private FileLister() {
+    }
+
+    static List<Row> list(String input, Configuration hadoop) throws IOException {
+        Path pattern = new Path(input);
+        FileSystem fs = pattern.getFileSystem(hadoop);
+        FileStatus[] roots = fs.globStatus(pattern);
+        List<Row> files = new ArrayList<>();
+        if (roots == null) return files;
+        for (FileStatus root : roots) {
+            if (root.isFile()) {
+                files.add(row(root));
+                continue;
+            }
+            int rootDepth = root.getPath().depth();
+            RemoteIterator<LocatedFileStatus> it = fs.listFiles(root.getPath(), true);
+            while (it.hasNext()) {
+                LocatedFileStatus f = it.next();
+                if (!hiddenBelow(f.getPath(), rootDepth)) files.add(row(f));
+            }
+        }
+        return files;
+    }
+
+    /** Whether the file or a directory between it and the root is hidden by Spark's naming rule. */
+    private static boolean hiddenBelow(Path path, int rootDepth) {
+        for (Path p = path; p != null && p.depth() > rootDepth; p = p.getParent()) {
+            String name = p.getName();
+            if (name.startsWith(".") || name.startsWith("_")) return true;
+        }
+        return false;
+    }
+
+    private static Row row(FileStatus f) {
+        return RowFactory.create(f.getPath().toString(), f.getLen(), new Timestamp(f.getModificationTime()));
+    }
+}
