@@ -58,8 +58,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Images per ONNX Runtime call, in the ceilings and the job. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--min-seconds", defaultValue = "8", description = "Shortest measuring time of each ceiling. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--min-seconds", defaultValue = "5", description = "Shortest measuring time of each ceiling. Default: ${DEFAULT-VALUE}.")
     double minSeconds;
+
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Rounds of C, D and E per corpus, interleaved; each figure is its best round. Default: ${DEFAULT-VALUE}.")
+    int rounds;
 
     @Option(names = "--imageio-sample", defaultValue = "24",
             description = "Files of each corpus that the slow javax.imageio ceiling decodes. Default: ${DEFAULT-VALUE}.")
@@ -99,7 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
             run.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
             run.put("available_processors", Runtime.getRuntime().availableProcessors());
             run.put("started", java.time.Instant.now().toString());
-            CorpusBench bench = new CorpusBench(spark, model, cores, batchSize, minSeconds, imageioSample, log);
+            CorpusBench bench = new CorpusBench(spark, model, cores, batchSize, minSeconds, imageioSample, rounds, log);
             List<CorpusResult> results = new ArrayList<>();
             for (Path dir : dirs) results.add(bench.run(dir, output.resolve("jobs").resolve(dir.getFileName().toString())));
             Soak.Result soak = soakImages > 0 ? Soak.run(spark, dirs.get(0), soakImages, output, log) : null;

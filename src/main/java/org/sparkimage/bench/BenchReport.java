@@ -57,6 +57,10 @@ final class BenchReport {
         m.put("decode_ms_p50", round(percentile(r.latenciesMs(), 50)));
         m.put("decode_ms_p99", round(percentile(r.latenciesMs(), 99)));
         m.put("decode_imageio_ms_p50", round(percentile(r.latenciesImageioMs(), 50)));
+        Map<String, Object> rounds = new LinkedHashMap<>();
+        String[] names = {"C", "C_one_session_all_threads", "D", "E"};
+        for (int i = 0; i < names.length; i++) rounds.put(names[i], Arrays.stream(r.rounds()[i]).map(BenchReport::round).boxed().toList());
+        m.put("rounds", rounds);
         return m;
     }
 

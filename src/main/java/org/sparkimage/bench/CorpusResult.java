@@ -13,7 +13,8 @@ import java.util.List;
  * @param d           decode+preprocess ceiling, the job's decoder ({@code --decode scaled}), one thread per core
  * @param dImageio    the same with javax.imageio at full resolution ({@code --decode imageio})
  * @param e           the Spark job end to end: images / job wall time (listing, tasks, Parquet commit)
- * @param partitions  images/s of each task of the job, with its executor
+ * @param partitions  images/s of each task of the (best) job run, with its executor
+ * @param rounds      every round's C, C one-session, D and E; the fields above are the best of each
  */
 record CorpusResult(
         String name,
@@ -29,7 +30,8 @@ record CorpusResult(
         double[] stageSeconds,
         List<PartitionRate> partitions,
         double[] latenciesMs,
-        double[] latenciesImageioMs) {
+        double[] latenciesImageioMs,
+        double[][] rounds) {
 
     /** One task of the job. */
     record PartitionRate(int partition, String executor, long images, double imagesPerSecond) {}

@@ -8,13 +8,13 @@ import java.net.URISyntaxException;
 import java.util.Map;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkimage.image.ErrorCode;
 import org.sparkimage.image.ImageDecodeException;
 
 /**
- * Reads one listed file through its Hadoop FileSystem, inside the task, so that a file that
+ * Reads one listed file inside the task (local files directly, others through their Hadoop
+ * FileSystem), so that a file that
  * vanished or cannot be read, or one over the byte limit, becomes an error row rather than a failed
  * task (Spark's binaryFile reader would fail the whole task).
  */
@@ -34,21 +34,37 @@ final class FileFetcher {
                     "file has " + listedSize + " bytes, more than the limit of " + maxBytes);
         }
         Path p = toHadoopPath(path);
-        try {
-            FileSystem fs = p.getFileSystem(conf);
-            try (InputStream in = fs.open(p)) {
-                // The listed size may be stale: read up to one byte past the limit to notice growth.
-                byte[] data = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 16));
-                if (data.length > maxBytes) {
-                    throw new ImageDecodeException(ErrorCode.TOO_LARGE, "file grew past the limit of " + maxBytes + " bytes");
-                }
-                return data;
-            }
-        } catch (FileNotFoundException e) {
+        String scheme = p.toUri().getScheme();
+        // Local files are read directly: Hadoop's LocalFileSystem adds a checksum-file lookup and
+        // stream layers per open, ~0.5 ms a file, which is 5 % of an ImageNet-sized image's work.
+        try (InputStream in = scheme == null || scheme.equals("file")
+                ? java.nio.file.Files.newInputStream(java.nio.file.Path.of(p.toUri().getPath()))
+                : p.getFileSystem(conf).open(p)) {
+            return readUpToLimit(in, listedSize);
+        } catch (FileNotFoundException | java.nio.file.NoSuchFileException e) {
             throw new ImageDecodeException(ErrorCode.READ_ERROR, "file no longer exists: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ImageDecodeException(ErrorCode.READ_ERROR, "cannot read file: " + e, e);
         }
+    }
+
+    /**
+     * The file's bytes, read into an array of the listed size; the size may be stale, so a file
+     * that grew is read on to the limit (one byte past it tells that it is over).
+     */
+    private byte[] readUpToLimit(InputStream in, long listedSize) throws IOException, ImageDecodeException {
+        int expected = (int) Math.min(listedSize, maxBytes);
+        byte[] data = new byte[expected];
+        int n = in.readNBytes(data, 0, expected);
+        if (n < expected) return java.util.Arrays.copyOf(data, n); // shrank since the listing
+        byte[] more = in.readNBytes((int) Math.min(maxBytes + 1 - expected, Integer.MAX_VALUE - 16L - expected));
+        if (more.length == 0) return data;
+        if ((long) expected + more.length > maxBytes) {
+            throw new ImageDecodeException(ErrorCode.TOO_LARGE, "file grew past the limit of " + maxBytes + " bytes");
+        }
+        byte[] all = java.util.Arrays.copyOf(data, expected + more.length);
+        System.arraycopy(more, 0, all, expected, more.length);
+        return all;
     }
 
     /** binaryFile lists paths as URI strings (percent-encoded); plain paths are accepted too. */

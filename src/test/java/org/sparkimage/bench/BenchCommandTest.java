@@ -52,7 +52,7 @@ class BenchCommandTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         int exit = BenchCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), "--output", out.toString(),
                 "--corpus", corpus.toString(), "--master", "local[2]", "--min-seconds", "0.3", "--imageio-sample", "4",
-                "--soak-images", "40");
+                "--soak-images", "40", "--rounds", "2");
         assertEquals(0, exit, log.toString(StandardCharsets.UTF_8));
 
         Map<?, ?> bench = (Map<?, ?>) Json.parse(Files.readString(out.resolve("bench.json")));
@@ -64,6 +64,9 @@ class BenchCommandTest {
         double d = (Double) figures.get("D");
         assertEquals(1 / (1 / c + 1 / d), (Double) figures.get("H"), 0.01 * (Double) figures.get("H"));
         assertEquals(12.0, (Double) figures.get("images"));
+        List<?> rounds = (List<?>) ((Map<?, ?>) figures.get("rounds")).get("E");
+        assertEquals(2, rounds.size());
+        assertEquals(Math.max((Double) rounds.get(0), (Double) rounds.get(1)), (Double) figures.get("E"), 1e-3, "E is the best round");
         assertTrue(((Map<?, ?>) bench.get("soak")).get("images") instanceof Double n && n == 40);
 
         List<Row> results = TestSpark.session().read().parquet(out.resolve("results").toString()).collectAsList();
