@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -159,7 +160,7 @@ final class CorpusBench {
             rates.add(new CorpusResult.PartitionRate(r.getAs("partition"), r.getAs("executor_id"), r.<Long>getAs("images"),
                     r.<Double>getAs("images_per_sec")));
         }
-        rates.sort(java.util.Comparator.comparingInt(CorpusResult.PartitionRate::partition));
+        rates.sort(Comparator.comparingInt(CorpusResult.PartitionRate::partition));
         return rates;
     }
 
@@ -177,7 +178,7 @@ final class CorpusBench {
     static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
     }
 }

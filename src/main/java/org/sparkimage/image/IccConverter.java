@@ -1,5 +1,6 @@
 package org.sparkimage.image;
 
+import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
 import java.awt.color.ICC_Profile;
@@ -55,7 +56,7 @@ final class IccConverter {
         PixelInterleavedSampleModel model = new PixelInterleavedSampleModel(
                 DataBuffer.TYPE_BYTE, img.width(), img.height(), 3, img.width() * 3, new int[] {0, 1, 2});
         WritableRaster raster = Raster.createWritableRaster(model, buffer, null);
-        ComponentColorModel colors = new ComponentColorModel(space, false, false, java.awt.Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+        ComponentColorModel colors = new ComponentColorModel(space, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
         return new BufferedImage(colors, raster, false, null);
     }
 }

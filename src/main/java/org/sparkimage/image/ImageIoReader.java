@@ -131,7 +131,7 @@ final class ImageIoReader {
     }
 
     /** A reader exception and/or pixel-damage warnings as TRUNCATED (the data just ends) or CORRUPT. */
-    static ImageDecodeException damaged(ImageFormat format, ReadWarnings warnings, IOException cause) {
+    private static ImageDecodeException damaged(ImageFormat format, ReadWarnings warnings, IOException cause) {
         boolean truncated = warnings.truncation() || (cause != null && endOfData(cause));
         String detail = cause == null ? warnings.firstDamage()
                 : describe(cause) + (warnings.pixelsDamaged() ? " (after warning: " + warnings.firstDamage() + ")" : "");
@@ -148,7 +148,7 @@ final class ImageIoReader {
     }
 
     /** The message chain, e.g. "Error reading PNG image data: Unexpected end of ZLIB input stream". */
-    static String describe(Throwable e) {
+    private static String describe(Throwable e) {
         StringBuilder b = new StringBuilder();
         for (Throwable t = e; t != null && b.length() < 500; t = t.getCause()) {
             if (b.length() > 0) b.append(": ");

@@ -1,5 +1,9 @@
 package org.sparkimage.image;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /**
  * What the JPEG marker segments say: frame size, coding process, EXIF orientation and the number
  * of scans. Read by walking the segments and skipping over entropy-coded data (nothing is
@@ -22,7 +26,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
     private static final int SOS = 0xDA;
     private static final int APP1 = 0xE1;
     private static final int APP2 = 0xE2;
-    private static final byte[] ICC_TAG = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ICC_TAG = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
 
     boolean progressive() {
         return sofMarker == 0xC2 || sofMarker == 0xCA;
@@ -79,7 +83,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
                 exifSeen = true;
                 orientation = ExifOrientation.parse(d, body + 6, end - body - 6);
             } else if (marker == APP2 && end - body > ICC_TAG.length + 2
-                    && java.util.Arrays.equals(d, body, body + ICC_TAG.length, ICC_TAG, 0, ICC_TAG.length)) {
+                    && Arrays.equals(d, body, body + ICC_TAG.length, ICC_TAG, 0, ICC_TAG.length)) {
                 icc.add(d[body + ICC_TAG.length] & 0xFF, d[body + ICC_TAG.length + 1] & 0xFF, d, body + ICC_TAG.length + 2, end);
             } else if (marker == SOS) {
                 if (frame == null) throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: scan before any frame header");
@@ -121,13 +125,13 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
         void add(int index, int count, byte[] d, int from, int to) {
             if (count == 0 || index == 0 || index > count) return; // malformed: ignore the profile chunk
             if (chunks == null || chunks.length != count) chunks = new byte[count][];
-            chunks[index - 1] = java.util.Arrays.copyOfRange(d, from, to);
+            chunks[index - 1] = Arrays.copyOfRange(d, from, to);
         }
 
         /** The joined profile, or null when none or some chunk is missing. */
         byte[] profile() {
             if (chunks == null) return null;
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (byte[] c : chunks) {
                 if (c == null) return null;
                 out.writeBytes(c);

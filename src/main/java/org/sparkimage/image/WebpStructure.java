@@ -1,5 +1,7 @@
 package org.sparkimage.image;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Walks the RIFF chunks of a WebP file before decoding. The canvas (VP8X) and every frame size
  * count for the pixel limit, like a GIF's logical screen; and a cut file is decided here, because
@@ -25,7 +27,7 @@ final class WebpStructure {
         boolean image = false;
         int pos = RIFF_HEADER;
         while (pos + 8 <= riffEnd) {
-            String fourcc = new String(d, pos, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String fourcc = new String(d, pos, 4, StandardCharsets.ISO_8859_1);
             long size = u32(d, pos + 4);
             int body = pos + 8;
             if (body + size > riffEnd) {

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.Arrays;
 import java.util.Map;
 
 import org.apache.hadoop.conf.Configuration;
@@ -38,10 +41,10 @@ final class FileFetcher {
         // Local files are read directly: Hadoop's LocalFileSystem adds a checksum-file lookup and
         // stream layers per open, ~0.5 ms a file, which is 5 % of an ImageNet-sized image's work.
         try (InputStream in = scheme == null || scheme.equals("file")
-                ? java.nio.file.Files.newInputStream(java.nio.file.Path.of(p.toUri().getPath()))
+                ? Files.newInputStream(java.nio.file.Path.of(p.toUri().getPath()))
                 : p.getFileSystem(conf).open(p)) {
             return readUpToLimit(in, listedSize);
-        } catch (FileNotFoundException | java.nio.file.NoSuchFileException e) {
+        } catch (FileNotFoundException | NoSuchFileException e) {
             throw new ImageDecodeException(ErrorCode.READ_ERROR, "file no longer exists: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ImageDecodeException(ErrorCode.READ_ERROR, "cannot read file: " + e, e);
@@ -56,13 +59,13 @@ final class FileFetcher {
         int expected = (int) Math.min(listedSize, maxBytes);
         byte[] data = new byte[expected];
         int n = in.readNBytes(data, 0, expected);
-        if (n < expected) return java.util.Arrays.copyOf(data, n); // shrank since the listing
+        if (n < expected) return Arrays.copyOf(data, n); // shrank since the listing
         byte[] more = in.readNBytes((int) Math.min(maxBytes + 1 - expected, Integer.MAX_VALUE - 16L - expected));
         if (more.length == 0) return data;
         if ((long) expected + more.length > maxBytes) {
             throw new ImageDecodeException(ErrorCode.TOO_LARGE, "file grew past the limit of " + maxBytes + " bytes");
         }
-        byte[] all = java.util.Arrays.copyOf(data, expected + more.length);
+        byte[] all = Arrays.copyOf(data, expected + more.length);
         System.arraycopy(more, 0, all, expected, more.length);
         return all;
     }

@@ -138,11 +138,9 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
 
         /** One step: fill the current batch and hand it over, or drain the last one, or finish. */
         private void advance() {
-            if (input.hasNext()) {
-                while (!filling.full() && input.hasNext()) decodeNext();
-                if (filling.full() || !input.hasNext()) submit();
-            } else if (!filling.isEmpty()) {
-                submit();
+            while (!filling.full() && input.hasNext()) decodeNext();
+            if (!filling.isEmpty()) {
+                submit(); // full, or the input's last files (a batch of only error rows never reaches ORT)
             } else if (inFlight != null) {
                 collect();
             } else {

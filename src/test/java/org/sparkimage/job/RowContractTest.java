@@ -45,4 +45,16 @@ class RowContractTest {
         assertEquals("ok", rows.get("rocket").getAs("status"));
         assertEquals(Integer.valueOf(451), rows.get("photo café 1.PNG").getAs("width"));
     }
+
+    @Test
+    void partitionsWithOnlyBadFilesStillGiveTheirRows() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("bad"));
+        for (int i = 0; i < 5; i++) Files.writeString(in.resolve("note-" + i + ".jpg"), "not an image " + i);
+        JobOptions o = JobOptions.of(in.toString(), tmp.resolve("bad-out").toString()).withPartitions(2);
+        JobSummary summary = ClassificationJob.run(TestSpark.session(), o, new PrintStream(PrintStream.nullOutputStream()));
+        assertEquals(5, summary.images());
+        assertEquals(5, summary.errors());
+        assertEquals(Map.of("NOT_AN_IMAGE", 5L), summary.errorCodes());
+        assertEquals(5, TestSpark.session().read().parquet(tmp.resolve("bad-out/predictions").toString()).count());
+    }
 }
