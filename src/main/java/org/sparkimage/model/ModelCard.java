@@ -151,13 +151,25 @@ public record ModelCard(
     // ------------------------------------------------------------------ JSON
 
     public static ModelCard fromJson(String json) {
+        return fromJson(json, null);
+    }
+
+    /**
+     * @param baseDir where {@code output.labels_file} (one label per line, class 0 first) is resolved;
+     *                null when the card has no file location (then labels must be inline)
+     */
+    public static ModelCard fromJson(String json, Path baseDir) {
         @SuppressWarnings("unchecked")
         Map<String, Object> root = (Map<String, Object>) Json.parse(json);
         Map<String, Object> in = section(root, "input");
         Map<String, Object> pre = section(root, "preprocess");
         Map<String, Object> out = section(root, "output");
         List<String> labels = new ArrayList<>();
-        for (Object o : (List<?>) require(out, "labels")) labels.add(String.valueOf(o));
+        if (out.containsKey("labels_file") && !out.containsKey("labels")) {
+            labels.addAll(labelsFile((String) out.get("labels_file"), baseDir));
+        } else {
+            for (Object o : (List<?>) require(out, "labels")) labels.add(String.valueOf(o));
+        }
         return new ModelCard(
                 (String) require(root, "name"),
                 (String) in.getOrDefault("name", "input"),
@@ -180,9 +192,21 @@ public record ModelCard(
                 (String) root.getOrDefault("license", ""));
     }
 
+    private static List<String> labelsFile(String name, Path baseDir) {
+        if (baseDir == null && !Path.of(name).isAbsolute()) {
+            throw new IllegalArgumentException("labels_file '" + name + "' is relative, but the card has no file location");
+        }
+        Path file = baseDir == null ? Path.of(name) : baseDir.resolve(name);
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read labels_file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     public static ModelCard load(Path file) throws IOException {
         try {
-            return fromJson(Files.readString(file, StandardCharsets.UTF_8));
+            return fromJson(Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent());
         } catch (RuntimeException e) {
             throw new IOException("model card " + file + " is not valid: " + e.getMessage(), e);
         }
