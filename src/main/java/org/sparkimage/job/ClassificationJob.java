@@ -75,6 +75,9 @@ public final class ClassificationJob {
         } catch (IOException | RuntimeException e) {
             throw new JobException(EXIT_MODEL, "cannot use model '" + o.model() + "': " + e.getMessage());
         }
+        if (o.embeddings() && bundle.card().featuresName() == null) {
+            throw new JobException(EXIT_MODEL, "--embeddings: the card of model '" + o.model() + "' names no features output");
+        }
         checkInput(o.input(), hadoop);
         Path out = new Path(o.output());
         FileSystem outFs = out.getFileSystem(hadoop);
@@ -85,7 +88,7 @@ public final class ClassificationJob {
             }
             outFs.delete(out, true);
         }
-        PredictionStore store = new PredictionStore(spark, outFs, out);
+        PredictionStore store = new PredictionStore(spark, outFs, out, PredictionSchema.schema(o.embeddings()));
         if (resuming) store.recover();
 
         List<Row> listed = FileLister.list(o.input(), hadoop);
@@ -103,7 +106,7 @@ public final class ClassificationJob {
         CollectionAccumulator<PartitionStats> stats = spark.sparkContext().collectionAccumulator("partition stats");
         PartitionClassifier classifier = new PartitionClassifier(model, conf,
                 new PartitionClassifier.Settings(o.batchSize(), o.topK() > 0 ? o.topK() : 5, o.maxFileBytes(), o.decodeLimits(),
-                        o.decodeMode()),
+                        o.decodeMode(), o.embeddings()),
                 new PartitionClassifier.Reporting(processed, errors, stats));
 
         if (resuming) {
@@ -121,7 +124,7 @@ public final class ClassificationJob {
                 List<Row> chunk = todo.subList(from, Math.min(todo.size(), from + o.commitEvery()));
                 JavaRDD<Row> slices = jsc.parallelize(roundRobin(chunk, partitions), partitions);
                 store.append(spark.createDataFrame(slices, FileLister.SCHEMA)
-                        .mapPartitions(classifier, Encoders.row(PredictionSchema.SCHEMA)));
+                        .mapPartitions(classifier, Encoders.row(PredictionSchema.schema(o.embeddings()))));
             }
             store.ensureExists();
             if (o.progressSeconds() > 0) progress.report();

@@ -88,6 +88,10 @@ public final class ClassifyCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     String decodeMode;
 
+    @Option(names = "--embeddings", description = "Add an 'embedding' column: the model's pooled features (1280 values for"
+            + " MobileNetV2 1.0) as a Spark ML vector.")
+    boolean embeddings;
+
     @Option(names = "--progress-seconds", defaultValue = "10", paramLabel = "S",
             description = "Seconds between progress lines; 0 turns them off. Default: ${DEFAULT-VALUE}.")
     int progressSeconds;
@@ -108,7 +112,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             DecodeLimits limits = new DecodeLimits(maxMegapixels * 1_000_000L,
                     Duration.ofMillis(Math.round(decodeTimeoutSeconds * 1000)));
             options = new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, commitEvery,
-                    overwrite, resume, maxFileMb << 20, limits, DecodeMode.parse(decodeMode), progressSeconds, sparkConf);
+                    overwrite, resume, maxFileMb << 20, limits, DecodeMode.parse(decodeMode), embeddings, progressSeconds, sparkConf);
         } catch (IllegalArgumentException e) {
             console.println("classify: " + e.getMessage());
             return 2;

@@ -23,6 +23,7 @@ import org.sparkimage.image.DecodeMode;
  * @param maxFileBytes files larger than this are error rows (TOO_LARGE) without being read
  * @param decodeLimits pixel limit (TOO_LARGE from the header) and per-image decode time budget (TIMEOUT)
  * @param decodeMode   scaled (DCT-scaled JPEG decode), full, or imageio (the slow baseline)
+ * @param embeddings   add the model's pooled features as an {@code embedding} vector column
  * @param progressSeconds interval of the console progress line; 0 = off
  * @param sparkConf    extra Spark settings
  */
@@ -41,6 +42,7 @@ public record JobOptions(
         long maxFileBytes,
         DecodeLimits decodeLimits,
         DecodeMode decodeMode,
+        boolean embeddings,
         int progressSeconds,
         Map<String, String> sparkConf) {
 
@@ -62,26 +64,31 @@ public record JobOptions(
     /** Defaults for everything but input and output. */
     public static JobOptions of(String input, String output) {
         return new JobOptions(input, output, "default", null, null, DEFAULT_BATCH_SIZE, 0, 0, DEFAULT_COMMIT_EVERY,
-                false, false, DEFAULT_MAX_FILE_BYTES, DecodeLimits.DEFAULT, DecodeMode.SCALED, 10, Map.of());
+                false, false, DEFAULT_MAX_FILE_BYTES, DecodeLimits.DEFAULT, DecodeMode.SCALED, false, 10, Map.of());
+    }
+
+    public JobOptions withEmbeddings(boolean on) {
+        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, commitEvery, overwrite,
+                resume, maxFileBytes, decodeLimits, decodeMode, on, progressSeconds, sparkConf);
     }
 
     public JobOptions withBatchSize(int n) {
         return new JobOptions(input, output, model, modelCard, master, n, topK, partitions, commitEvery, overwrite,
-                resume, maxFileBytes, decodeLimits, decodeMode, progressSeconds, sparkConf);
+                resume, maxFileBytes, decodeLimits, decodeMode, embeddings, progressSeconds, sparkConf);
     }
 
     public JobOptions withDecodeMode(DecodeMode mode) {
         return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, commitEvery, overwrite,
-                resume, maxFileBytes, decodeLimits, mode, progressSeconds, sparkConf);
+                resume, maxFileBytes, decodeLimits, mode, embeddings, progressSeconds, sparkConf);
     }
 
     public JobOptions withPartitions(int n) {
         return new JobOptions(input, output, model, modelCard, master, batchSize, topK, n, commitEvery, overwrite,
-                resume, maxFileBytes, decodeLimits, decodeMode, progressSeconds, sparkConf);
+                resume, maxFileBytes, decodeLimits, decodeMode, embeddings, progressSeconds, sparkConf);
     }
 
     public JobOptions resuming(int filesPerCommit) {
         return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, filesPerCommit,
-                false, true, maxFileBytes, decodeLimits, decodeMode, progressSeconds, sparkConf);
+                false, true, maxFileBytes, decodeLimits, decodeMode, embeddings, progressSeconds, sparkConf);
     }
 }

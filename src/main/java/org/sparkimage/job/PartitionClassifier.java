@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
@@ -49,8 +51,8 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
     private static final long serialVersionUID = 1L;
 
     /** Tunables of the partition function. */
-    public record Settings(int batchSize, int topK, long maxFileBytes, DecodeLimits decodeLimits, DecodeMode decodeMode)
-            implements Serializable {}
+    public record Settings(int batchSize, int topK, long maxFileBytes, DecodeLimits decodeLimits, DecodeMode decodeMode,
+                           boolean embeddings) implements Serializable {}
 
     /** Driver-side accumulators the tasks report to. */
     public record Reporting(LongAccumulator processed, LongAccumulator errors,
@@ -166,9 +168,10 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
                 }
                 filling.add(file, img.width(), img.height());
             } catch (ImageDecodeException e) {
-                emit(PredictionSchema.error(file, e.code(), e.getMessage(), bundle.sha256()));
+                emit(PredictionSchema.error(file, e.code(), e.getMessage(), bundle.sha256(), settings.embeddings()));
             } catch (RuntimeException | StackOverflowError e) {
-                emit(PredictionSchema.error(file, ErrorCode.INTERNAL, "unexpected failure: " + e, bundle.sha256()));
+                emit(PredictionSchema.error(file, ErrorCode.INTERNAL, "unexpected failure: " + e, bundle.sha256(),
+                        settings.embeddings()));
             }
         }
 
@@ -182,7 +185,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             inFlightResult = inferenceThread.submit(() -> {
                 long t0 = System.nanoTime();
                 try {
-                    return engine.run(batch.tensors, batch.size(), false);
+                    return engine.run(batch.tensors, batch.size(), settings.embeddings());
                 } finally {
                     inferenceNs.addAndGet(System.nanoTime() - t0);
                 }
@@ -197,14 +200,16 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
                 OrtEngine.Output out = inFlightResult.get();
                 for (int i = 0; i < inFlight.size(); i++) {
                     Batch.Item p = inFlight.items.get(i);
-                    emit(PredictionSchema.ok(p.file(), p.width(), p.height(), topK.of(out.scores(), i), bundle.sha256()));
+                    emit(PredictionSchema.ok(p.file(), p.width(), p.height(), topK.of(out.scores(), i), bundle.sha256(),
+                            settings.embeddings() ? embedding(out, i) : null));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the task is being killed; Spark discards its output
                 throw new IllegalStateException("interrupted while waiting for inference", e);
             } catch (ExecutionException e) {
                 for (Batch.Item p : inFlight.items) {
-                    emit(PredictionSchema.error(p.file(), ErrorCode.INFERENCE_FAILED, "model run failed: " + e.getCause(), bundle.sha256()));
+                    emit(PredictionSchema.error(p.file(), ErrorCode.INFERENCE_FAILED, "model run failed: " + e.getCause(),
+                            bundle.sha256(), settings.embeddings()));
                 }
             } finally {
                 waitNs += System.nanoTime() - t0;
@@ -213,6 +218,13 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
                 inFlight = null;
                 inFlightResult = null;
             }
+        }
+
+        /** Image {@code i}'s slice of the batch's features as an ML vector. */
+        private Vector embedding(OrtEngine.Output out, int i) {
+            double[] v = new double[out.featureSize()];
+            for (int k = 0; k < v.length; k++) v[k] = out.features()[i * v.length + k];
+            return Vectors.dense(v);
         }
 
         private void emit(Row row) {

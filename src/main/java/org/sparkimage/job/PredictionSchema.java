@@ -2,6 +2,8 @@ package org.sparkimage.job;
 
 import java.sql.Timestamp;
 
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -38,23 +40,35 @@ public final class PredictionSchema {
             DataTypes.createStructField("file_size", DataTypes.LongType, true),
             DataTypes.createStructField("modification_time", DataTypes.TimestampType, true)});
 
+    /** Optional column with the model's pooled features ({@code --embeddings}); null on error rows. */
+    public static final String EMBEDDING = "embedding";
+
+    /** {@link #SCHEMA}, plus the {@value #EMBEDDING} vector column when embeddings are on. */
+    public static StructType schema(boolean embeddings) {
+        return embeddings ? SCHEMA.add(DataTypes.createStructField(EMBEDDING, SQLDataTypes.VectorType(), true)) : SCHEMA;
+    }
+
     private PredictionSchema() {}
 
     /** The input side of a row: which file, as listed. */
     public record FileRef(String path, long size, Timestamp modificationTime) {}
 
-    public static Row ok(FileRef file, int width, int height, TopK.Result top, String modelSha256) {
+    /** @param embedding the pooled features, or null when the output has no embedding column */
+    public static Row ok(FileRef file, int width, int height, TopK.Result top, String modelSha256, Vector embedding) {
         Row[] entries = new Row[top.size()];
         for (int i = 0; i < entries.length; i++) {
             entries[i] = RowFactory.create(top.index(i), top.label(i), top.probability(i));
         }
-        return RowFactory.create(file.path(), OK, null, null, width, height, top.label(0), top.index(0),
-                top.probability(0), entries, modelSha256, file.size(), file.modificationTime());
+        Object[] values = {file.path(), OK, null, null, width, height, top.label(0), top.index(0),
+                top.probability(0), entries, modelSha256, file.size(), file.modificationTime(), embedding};
+        return RowFactory.create(embedding == null ? java.util.Arrays.copyOf(values, values.length - 1) : values);
     }
 
-    public static Row error(FileRef file, ErrorCode code, String message, String modelSha256) {
+    /** @param withEmbedding whether the output has the (then null) embedding column */
+    public static Row error(FileRef file, ErrorCode code, String message, String modelSha256, boolean withEmbedding) {
         String msg = message == null || message.isBlank() ? code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') : message;
-        return RowFactory.create(file.path(), ERROR, code.name(), msg, null, null, null, null, null, null, modelSha256,
-                file.size(), file.modificationTime());
+        Object[] values = {file.path(), ERROR, code.name(), msg, null, null, null, null, null, null, modelSha256,
+                file.size(), file.modificationTime(), null};
+        return RowFactory.create(withEmbedding ? values : java.util.Arrays.copyOf(values, values.length - 1));
     }
 }

@@ -10,6 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code <output>/predictions}: the one Parquet table of an output directory, and the rules that
@@ -31,16 +32,19 @@ final class PredictionStore {
     private final Path table;
     private final Path rewrite;
     private final Path replaced;
+    private final StructType schema;
 
     /** What a resumed run finds: files still to label, rows kept, stale rows dropped. */
     record Plan(List<Row> todo, long kept, long stale) {}
 
-    PredictionStore(SparkSession spark, FileSystem fs, Path output) {
+    /** @param schema the rows' schema (with or without the embedding column) */
+    PredictionStore(SparkSession spark, FileSystem fs, Path output, StructType schema) {
         this.spark = spark;
         this.fs = fs;
         this.table = new Path(output, "predictions");
         this.rewrite = new Path(output, "predictions.rewrite");
         this.replaced = new Path(output, "predictions.replaced");
+        this.schema = schema;
     }
 
     Path table() {
@@ -57,8 +61,8 @@ final class PredictionStore {
 
     /** The committed rows (an empty table when there are none yet). */
     Dataset<Row> committed() throws IOException {
-        if (!fs.exists(table)) return spark.createDataFrame(List.of(), PredictionSchema.SCHEMA);
-        return spark.read().schema(PredictionSchema.SCHEMA).parquet(table.toString());
+        if (!fs.exists(table)) return spark.createDataFrame(List.of(), schema);
+        return spark.read().schema(schema).parquet(table.toString());
     }
 
     /**
@@ -86,7 +90,7 @@ final class PredictionStore {
 
     /** A run with nothing to label still leaves a (possibly empty) table behind. */
     void ensureExists() throws IOException {
-        if (!fs.exists(table)) append(spark.createDataFrame(List.of(), PredictionSchema.SCHEMA));
+        if (!fs.exists(table)) append(spark.createDataFrame(List.of(), schema));
     }
 
     private void replaceWith(Dataset<Row> rows) throws IOException {
