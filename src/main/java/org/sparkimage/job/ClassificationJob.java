@@ -91,11 +91,13 @@ public final class ClassificationJob {
         PredictionStore store = new PredictionStore(spark, outFs, out, PredictionSchema.schema(o.embeddings()));
         if (resuming) store.recover();
 
-        List<Row> listed = FileLister.list(o.input(), hadoop);
-        long files = listed.size();
+        Dataset<Row> tableInput = o.table() != null ? tableRows(spark, o) : null;
+        List<Row> listed = tableInput != null ? List.of() : FileLister.list(o.input(), hadoop);
+        long files = tableInput != null ? tableInput.count() : listed.size();
         Dataset<Row> listing = spark.createDataFrame(listed, FileLister.SCHEMA);
         PredictionStore.Plan plan = resuming ? store.plan(listing) : new PredictionStore.Plan(listed, 0, 0);
         List<Row> todo = plan.todo();
+        long toLabel = tableInput != null ? files : todo.size();
 
         Map<String, String> hadoopEntries = new HashMap<>();
         hadoop.forEach(e -> hadoopEntries.put(e.getKey(), e.getValue()));
@@ -106,20 +108,26 @@ public final class ClassificationJob {
         CollectionAccumulator<PartitionStats> stats = spark.sparkContext().collectionAccumulator("partition stats");
         PartitionClassifier classifier = new PartitionClassifier(model, conf,
                 new PartitionClassifier.Settings(o.batchSize(), o.topK() > 0 ? o.topK() : 5, o.maxFileBytes(), o.decodeLimits(),
-                        o.decodeMode(), o.embeddings()),
+                        o.decodeMode(), o.embeddings(), tableInput != null),
                 new PartitionClassifier.Reporting(processed, errors, stats));
 
         if (resuming) {
             console.printf("resuming %s: %d of %d files have committed rows, %d stale rows dropped%n",
                     o.output(), plan.kept(), files, plan.stale());
         }
-        int chunkFiles = Math.min(o.commitEvery(), Math.max(1, todo.size()));
+        int chunkFiles = (int) Math.min(o.commitEvery(), Math.max(1, toLabel));
         int partitions = o.partitions() > 0 ? o.partitions()
                 : Math.max(1, Math.min(chunkFiles, PARTITIONS_PER_CORE * spark.sparkContext().defaultParallelism()));
-        console.printf("classifying %d files in %d partitions per commit of up to %d files with %s%n",
-                todo.size(), partitions, o.commitEvery(), bundle.card().name());
-        try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), processed, errors, todo.size(),
+        console.printf("classifying %d %s in %d partitions per commit of up to %d with %s%n", toLabel,
+                tableInput != null ? "table rows" : "files", partitions, o.commitEvery(), bundle.card().name());
+        try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), processed, errors, toLabel,
                 o.progressSeconds(), console)) {
+            if (tableInput != null) {
+                // One commit: a table has no listing to resume against. Its own partitions are kept
+                // unless there are too few to keep every core busy.
+                Dataset<Row> rows = tableInput.rdd().getNumPartitions() < partitions ? tableInput.repartition(partitions) : tableInput;
+                store.append(rows.mapPartitions(classifier, Encoders.row(PredictionSchema.schema(o.embeddings()))));
+            }
             for (int from = 0; from < todo.size(); from += o.commitEvery()) {
                 List<Row> chunk = todo.subList(from, Math.min(todo.size(), from + o.commitEvery()));
                 JavaRDD<Row> slices = jsc.parallelize(roundRobin(chunk, partitions), partitions);
@@ -171,6 +179,32 @@ public final class ClassificationJob {
             s.write(summary.toJson().getBytes(StandardCharsets.UTF_8));
         }
         return summary;
+    }
+
+    /**
+     * {@code (path, content)} rows of a Parquet table input: the id column (as a string) or
+     * {@code <input>#<row id>}, and the binary column.
+     */
+    private static Dataset<Row> tableRows(SparkSession spark, JobOptions o) throws JobException {
+        Dataset<Row> t;
+        try {
+            t = spark.read().parquet(o.input());
+        } catch (RuntimeException e) {
+            throw new JobException(EXIT_INPUT, "input " + o.input() + " is not a readable Parquet table: " + e.getMessage());
+        }
+        List<String> columns = List.of(t.columns());
+        JobOptions.TableInput in = o.table();
+        for (String c : new String[] {in.binaryColumn(), in.idColumn()}) {
+            if (c != null && !columns.contains(c)) {
+                throw new JobException(EXIT_INPUT, "table " + o.input() + " has no column '" + c + "': " + columns);
+            }
+        }
+        if (!(t.schema().apply(in.binaryColumn()).dataType() instanceof org.apache.spark.sql.types.BinaryType)) {
+            throw new JobException(EXIT_INPUT, "column '" + in.binaryColumn() + "' is not binary");
+        }
+        Column id = in.idColumn() != null ? functions.col(in.idColumn()).cast("string")
+                : functions.concat(functions.lit(o.input() + "#"), functions.monotonically_increasing_id().cast("string"));
+        return t.select(id.as("path"), functions.col(in.binaryColumn()).as("content"));
     }
 
     /**

@@ -88,6 +88,14 @@ public final class ClassifyCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     String decodeMode;
 
+    @Option(names = "--binary-column", paramLabel = "COLUMN",
+            description = "The input is a Parquet table: classify the encoded images in this binary column, one row each.")
+    String binaryColumn;
+
+    @Option(names = "--id-column", paramLabel = "COLUMN",
+            description = "With --binary-column: the column whose value goes into 'path'. Default: <input>#<row id>.")
+    String idColumn;
+
     @Option(names = "--embeddings", description = "Add an 'embedding' column: the model's pooled features (1280 values for"
             + " MobileNetV2 1.0) as a Spark ML vector.")
     boolean embeddings;
@@ -109,10 +117,12 @@ public final class ClassifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JobOptions options;
         try {
+            if (idColumn != null && binaryColumn == null) throw new IllegalArgumentException("--id-column needs --binary-column");
             DecodeLimits limits = new DecodeLimits(maxMegapixels * 1_000_000L,
                     Duration.ofMillis(Math.round(decodeTimeoutSeconds * 1000)));
             options = new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, commitEvery,
-                    overwrite, resume, maxFileMb << 20, limits, DecodeMode.parse(decodeMode), embeddings, progressSeconds, sparkConf);
+                    overwrite, resume, maxFileMb << 20, limits, DecodeMode.parse(decodeMode), embeddings,
+                    binaryColumn == null ? null : new JobOptions.TableInput(binaryColumn, idColumn), progressSeconds, sparkConf);
         } catch (IllegalArgumentException e) {
             console.println("classify: " + e.getMessage());
             return 2;

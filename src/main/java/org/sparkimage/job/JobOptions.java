@@ -9,7 +9,8 @@ import org.sparkimage.image.DecodeMode;
 /**
  * Everything one classification run needs; built by the CLI (or a test).
  *
- * @param input        path, glob or Hadoop URI of the image files (directories are walked recursively)
+ * @param input        path, glob or Hadoop URI of the image files (directories are walked recursively), or of
+ *                     a Parquet table when {@code table} is set
  * @param output       output directory (any Hadoop URI)
  * @param model        {@code default} or an ONNX file
  * @param modelCard    card file, or null to use the card embedded in the model
@@ -24,6 +25,7 @@ import org.sparkimage.image.DecodeMode;
  * @param decodeLimits pixel limit (TOO_LARGE from the header) and per-image decode time budget (TIMEOUT)
  * @param decodeMode   scaled (DCT-scaled JPEG decode), full, or imageio (the slow baseline)
  * @param embeddings   add the model's pooled features as an {@code embedding} vector column
+ * @param table        read images from a Parquet table's binary column instead of files; null for files
  * @param progressSeconds interval of the console progress line; 0 = off
  * @param sparkConf    extra Spark settings
  */
@@ -43,6 +45,7 @@ public record JobOptions(
         DecodeLimits decodeLimits,
         DecodeMode decodeMode,
         boolean embeddings,
+        TableInput table,
         int progressSeconds,
         Map<String, String> sparkConf) {
 
@@ -51,6 +54,18 @@ public record JobOptions(
     public static final long DEFAULT_MAX_FILE_BYTES = 256L << 20;
     public static final int DEFAULT_COMMIT_EVERY = 5000;
 
+    /**
+     * Images stored in a Parquet table, one per row (Hugging Face style).
+     *
+     * @param binaryColumn the column with the encoded image bytes
+     * @param idColumn     a column that names each row in {@code path}; null: {@code <table>#<row id>}
+     */
+    public record TableInput(String binaryColumn, String idColumn) implements java.io.Serializable {
+        public TableInput {
+            if (binaryColumn == null || binaryColumn.isBlank()) throw new IllegalArgumentException("--binary-column is empty");
+        }
+    }
+
     public JobOptions {
         if (batchSize < 1 || batchSize > 1024) throw new IllegalArgumentException("--batch-size must be in 1..1024");
         if (topK < 0) throw new IllegalArgumentException("--top-k must be >= 0");
@@ -58,37 +73,43 @@ public record JobOptions(
         if (decodeLimits == null || decodeMode == null) throw new IllegalArgumentException("decode limits and mode are required");
         if (commitEvery < 1) throw new IllegalArgumentException("--commit-every must be >= 1");
         if (overwrite && resume) throw new IllegalArgumentException("--overwrite and --resume exclude each other");
+        if (table != null && resume) throw new IllegalArgumentException("--resume works on files, not on a --binary-column table");
         sparkConf = Map.copyOf(sparkConf);
     }
 
     /** Defaults for everything but input and output. */
     public static JobOptions of(String input, String output) {
         return new JobOptions(input, output, "default", null, null, DEFAULT_BATCH_SIZE, 0, 0, DEFAULT_COMMIT_EVERY,
-                false, false, DEFAULT_MAX_FILE_BYTES, DecodeLimits.DEFAULT, DecodeMode.SCALED, false, 10, Map.of());
+                false, false, DEFAULT_MAX_FILE_BYTES, DecodeLimits.DEFAULT, DecodeMode.SCALED, false, null, 10, Map.of());
+    }
+
+    public JobOptions withTable(TableInput t) {
+        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, commitEvery, overwrite,
+                resume, maxFileBytes, decodeLimits, decodeMode, embeddings, t, progressSeconds, sparkConf);
     }
 
     public JobOptions withEmbeddings(boolean on) {
         return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, commitEvery, overwrite,
-                resume, maxFileBytes, decodeLimits, decodeMode, on, progressSeconds, sparkConf);
+                resume, maxFileBytes, decodeLimits, decodeMode, on, table, progressSeconds, sparkConf);
     }
 
     public JobOptions withBatchSize(int n) {
         return new JobOptions(input, output, model, modelCard, master, n, topK, partitions, commitEvery, overwrite,
-                resume, maxFileBytes, decodeLimits, decodeMode, embeddings, progressSeconds, sparkConf);
+                resume, maxFileBytes, decodeLimits, decodeMode, embeddings, table, progressSeconds, sparkConf);
     }
 
     public JobOptions withDecodeMode(DecodeMode mode) {
         return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, commitEvery, overwrite,
-                resume, maxFileBytes, decodeLimits, mode, embeddings, progressSeconds, sparkConf);
+                resume, maxFileBytes, decodeLimits, mode, embeddings, table, progressSeconds, sparkConf);
     }
 
     public JobOptions withPartitions(int n) {
         return new JobOptions(input, output, model, modelCard, master, batchSize, topK, n, commitEvery, overwrite,
-                resume, maxFileBytes, decodeLimits, decodeMode, embeddings, progressSeconds, sparkConf);
+                resume, maxFileBytes, decodeLimits, decodeMode, embeddings, table, progressSeconds, sparkConf);
     }
 
     public JobOptions resuming(int filesPerCommit) {
         return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, filesPerCommit,
-                false, true, maxFileBytes, decodeLimits, decodeMode, embeddings, progressSeconds, sparkConf);
+                false, true, maxFileBytes, decodeLimits, decodeMode, embeddings, table, progressSeconds, sparkConf);
     }
 }

@@ -44,15 +44,21 @@ import org.sparkimage.model.ModelCard;
  * ONNX Runtime session, and emit exactly one row per input file. Errors are values: nothing a
  * file contains can make this throw.
  *
- * <p>Input rows: {@code path} (string), {@code length} (long), {@code modificationTime} (timestamp),
- * as Spark's {@code binaryFile} source lists them.
+ * <p>Input rows: {@code path} (string), {@code length} (long), {@code modificationTime} (timestamp)
+ * of a file to read, as {@link FileLister} lists them; or, for a table input, {@code path}
+ * (string id) and {@code content} (binary).
  */
 public final class PartitionClassifier implements MapPartitionsFunction<Row, Row>, Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Tunables of the partition function. */
+    /**
+     * Tunables of the partition function.
+     *
+     * @param inlineBytes input rows are {@code (path, content)} with the image bytes inline (a table
+     *                    input) instead of {@code (path, length, modificationTime)} of a file to read
+     */
     public record Settings(int batchSize, int topK, long maxFileBytes, DecodeLimits decodeLimits, DecodeMode decodeMode,
-                           boolean embeddings) implements Serializable {}
+                           boolean embeddings, boolean inlineBytes) implements Serializable {}
 
     /** Driver-side accumulators the tasks report to. */
     public record Reporting(LongAccumulator processed, LongAccumulator errors,
@@ -152,10 +158,13 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
 
         private void decodeNext() {
             Row r = input.next();
-            PredictionSchema.FileRef file = new PredictionSchema.FileRef(r.getString(0), r.getLong(1), (Timestamp) r.get(2));
+            byte[] inline = settings.inlineBytes() && !r.isNullAt(1) ? (byte[]) r.get(1) : null;
+            PredictionSchema.FileRef file = settings.inlineBytes()
+                    ? new PredictionSchema.FileRef(r.isNullAt(0) ? "(null id)" : r.getString(0), inline == null ? 0 : inline.length, null)
+                    : new PredictionSchema.FileRef(r.getString(0), r.getLong(1), (Timestamp) r.get(2));
             try {
                 long t0 = System.nanoTime();
-                byte[] data = fetcher.read(file.path(), file.size());
+                byte[] data = settings.inlineBytes() ? inlineBytes(inline) : fetcher.read(file.path(), file.size());
                 long t1 = System.nanoTime();
                 readNs += t1 - t0;
                 bytesRead += data.length;
@@ -173,6 +182,16 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
                 emit(PredictionSchema.error(file, ErrorCode.INTERNAL, "unexpected failure: " + e, bundle.sha256(),
                         settings.embeddings()));
             }
+        }
+
+        /** A table row's image bytes, held to the same rules as a file's. */
+        private byte[] inlineBytes(byte[] data) throws ImageDecodeException {
+            if (data == null) throw new ImageDecodeException(ErrorCode.EMPTY, "the row's image column is null");
+            if (data.length > settings.maxFileBytes()) {
+                throw new ImageDecodeException(ErrorCode.TOO_LARGE,
+                        "image has " + data.length + " bytes, more than the limit of " + settings.maxFileBytes());
+            }
+            return data;
         }
 
         /** Hands the filled batch to the inference thread, after collecting the one before it. */
