@@ -1,6 +1,8 @@
 package org.sparkimage.job;
 
 import java.sql.Timestamp;
+import java.util.Arrays;
+import java.util.Locale;
 
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
@@ -61,14 +63,14 @@ public final class PredictionSchema {
         }
         Object[] values = {file.path(), OK, null, null, width, height, top.label(0), top.index(0),
                 top.probability(0), entries, modelSha256, file.size(), file.modificationTime(), embedding};
-        return RowFactory.create(embedding == null ? java.util.Arrays.copyOf(values, values.length - 1) : values);
+        return RowFactory.create(embedding == null ? Arrays.copyOf(values, values.length - 1) : values);
     }
 
     /** @param withEmbedding whether the output has the (then null) embedding column */
     public static Row error(FileRef file, ErrorCode code, String message, String modelSha256, boolean withEmbedding) {
-        String msg = message == null || message.isBlank() ? code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') : message;
+        String msg = message == null || message.isBlank() ? code.name().toLowerCase(Locale.ROOT).replace('_', ' ') : message;
         Object[] values = {file.path(), ERROR, code.name(), msg, null, null, null, null, null, null, modelSha256,
                 file.size(), file.modificationTime(), null};
-        return RowFactory.create(withEmbedding ? values : java.util.Arrays.copyOf(values, values.length - 1));
+        return RowFactory.create(withEmbedding ? values : Arrays.copyOf(values, values.length - 1));
     }
 }
