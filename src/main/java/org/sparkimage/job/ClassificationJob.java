@@ -106,10 +106,12 @@ public final class ClassificationJob {
         LongAccumulator processed = spark.sparkContext().longAccumulator("images processed");
         LongAccumulator errors = spark.sparkContext().longAccumulator("images failed");
         CollectionAccumulator<PartitionStats> stats = spark.sparkContext().collectionAccumulator("partition stats");
-        PartitionClassifier classifier = new PartitionClassifier(model, conf,
-                new PartitionClassifier.Settings(o.batchSize(), o.topK() > 0 ? o.topK() : 5, o.maxFileBytes(), o.decodeLimits(),
-                        o.decodeMode(), o.embeddings(), tableInput != null),
-                new PartitionClassifier.Reporting(processed, errors, stats));
+        RowBinding binding = tableInput != null ? new TableCellBinding(o.maxFileBytes(), o.embeddings())
+                : new ListedFileBinding(conf, o.maxFileBytes(), o.embeddings());
+        PartitionClassifier classifier = new PartitionClassifier(model,
+                new PartitionClassifier.Settings(o.batchSize(), o.topK() > 0 ? o.topK() : 5, o.decodeLimits(), o.decodeMode(),
+                        o.embeddings()),
+                binding, new PartitionClassifier.Reporting(processed, errors, stats));
 
         if (resuming) {
             console.printf("resuming %s: %d of %d files have committed rows, %d stale rows dropped%n",

@@ -4,12 +4,11 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.sql.Timestamp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -40,40 +39,32 @@ import org.sparkimage.image.ScaleHint;
 import org.sparkimage.model.ModelCard;
 
 /**
- * The per-partition work: read, decode, preprocess into a batch buffer, run the executor's shared
- * ONNX Runtime session, and emit exactly one row per input file. Errors are values: nothing a
- * file contains can make this throw.
- *
- * <p>Input rows: {@code path} (string), {@code length} (long), {@code modificationTime} (timestamp)
- * of a file to read, as {@link FileLister} lists them; or, for a table input, {@code path}
- * (string id) and {@code content} (binary).
+ * The per-partition work, shared by the CLI job and the ML transformer: take the images of the
+ * input rows (a {@link RowBinding} says which), decode, preprocess into a batch buffer, run the
+ * executor's shared ONNX Runtime session, and emit exactly one output row per image, in input
+ * order. Errors are values: nothing an image contains can make this throw.
  */
 public final class PartitionClassifier implements MapPartitionsFunction<Row, Row>, Serializable {
     private static final long serialVersionUID = 1L;
 
-    /**
-     * Tunables of the partition function.
-     *
-     * @param inlineBytes input rows are {@code (path, content)} with the image bytes inline (a table
-     *                    input) instead of {@code (path, length, modificationTime)} of a file to read
-     */
-    public record Settings(int batchSize, int topK, long maxFileBytes, DecodeLimits decodeLimits, DecodeMode decodeMode,
-                           boolean embeddings, boolean inlineBytes) implements Serializable {}
+    /** Tunables of the partition function. */
+    public record Settings(int batchSize, int topK, DecodeLimits decodeLimits, DecodeMode decodeMode,
+                           boolean embeddings) implements Serializable {}
 
-    /** Driver-side accumulators the tasks report to. */
+    /** Driver-side accumulators the tasks report to (the CLI job's progress and stats). */
     public record Reporting(LongAccumulator processed, LongAccumulator errors,
                             CollectionAccumulator<PartitionStats> stats) implements Serializable {}
 
     private final Broadcast<ModelBundle> model;
-    private final Broadcast<Map<String, String>> hadoopConf;
     private final Settings settings;
+    private final RowBinding binding;
     private final Reporting reporting;
 
-    public PartitionClassifier(Broadcast<ModelBundle> model, Broadcast<Map<String, String>> hadoopConf,
-                               Settings settings, Reporting reporting) {
+    /** @param reporting where to report progress and per-partition stats, or null for nowhere */
+    public PartitionClassifier(Broadcast<ModelBundle> model, Settings settings, RowBinding binding, Reporting reporting) {
         this.model = model;
-        this.hadoopConf = hadoopConf;
         this.settings = settings;
+        this.binding = binding;
         this.reporting = reporting;
     }
 
@@ -83,18 +74,18 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
     }
 
     /**
-     * Pulls files batch by batch and hands out their rows. Two batch buffers: the task thread reads
+     * Pulls images batch by batch and hands out their rows. Two batch buffers: the task thread reads
      * and decodes into one while the other runs in ONNX Runtime on the task's inference thread, so
-     * a partition never waits for inference while it has files to decode (and vice versa). At most
+     * a partition never waits for inference while it has images to decode (and vice versa). At most
      * one batch is in flight and one is filling: memory and threads stay bounded whatever the
      * partition size.
      */
     private final class Rows implements Iterator<Row> {
         private final Iterator<Row> input;
+        private Iterator<ImageInput> images = Collections.emptyIterator();
         private final ArrayDeque<Row> ready = new ArrayDeque<>();
         private final ModelBundle bundle = model.value();
         private final ModelCard card = bundle.card();
-        private final FileFetcher fetcher = new FileFetcher(hadoopConf.value(), settings.maxFileBytes());
         private final Preprocessor preprocessor = new Preprocessor(card);
         private final ImageDecoder decoder = settings.decodeMode().decoder(new GuardedImageDecoder(settings.decodeLimits(), card.background()));
         private final ScaleHint hint = settings.decodeMode().hint(preprocessor.scaleHint());
@@ -106,7 +97,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
         private Batch inFlight;
         private Future<OrtEngine.Output> inFlightResult;
         private final long startNs = System.nanoTime();
-        private long images;
+        private long count;
         private long errors;
         private long bytesRead;
         private long readNs;
@@ -146,9 +137,11 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
 
         /** One step: fill the current batch and hand it over, or drain the last one, or finish. */
         private void advance() {
-            while (!filling.full() && input.hasNext()) decodeNext();
+            while (!filling.full() && decodeNext()) {
+                // fill
+            }
             if (!filling.isEmpty()) {
-                submit(); // full, or the input's last files (a batch of only error rows never reaches ORT)
+                submit(); // full, or the input's last images
             } else if (inFlight != null) {
                 collect();
             } else {
@@ -156,55 +149,54 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             }
         }
 
-        private void decodeNext() {
-            Row r = input.next();
-            byte[] inline = settings.inlineBytes() && !r.isNullAt(1) ? (byte[]) r.get(1) : null;
-            PredictionSchema.FileRef file = settings.inlineBytes()
-                    ? new PredictionSchema.FileRef(r.isNullAt(0) ? "(null id)" : r.getString(0), inline == null ? 0 : inline.length, null)
-                    : new PredictionSchema.FileRef(r.getString(0), r.getLong(1), (Timestamp) r.get(2));
+        /** Reads and decodes the next image into the filling batch; false at the end of the input. */
+        private boolean decodeNext() {
+            long t0 = System.nanoTime();
+            while (!images.hasNext()) {
+                if (!input.hasNext()) return false;
+                images = binding.images(input.next());
+            }
+            ImageInput in = images.next();
+            long t1 = System.nanoTime();
+            readNs += t1 - t0;
             try {
-                long t0 = System.nanoTime();
-                byte[] data = settings.inlineBytes() ? inlineBytes(inline) : fetcher.read(file.path(), file.size());
-                long t1 = System.nanoTime();
-                readNs += t1 - t0;
-                bytesRead += data.length;
-                DecodedImage img;
-                try {
-                    img = decoder.decode(data, hint);
-                    preprocessor.write(img.pixels(), filling.tensors, filling.size());
-                } finally {
-                    decodeNs += System.nanoTime() - t1;
+                if (in.failure() != null) throw in.failure();
+                DecodedImage img = in.pixels();
+                if (img == null) {
+                    bytesRead += in.bytes().length;
+                    img = decoder.decode(in.bytes(), hint);
                 }
-                filling.add(file, img.width(), img.height());
+                preprocessor.write(img.pixels(), filling.tensors, filling.slots());
+                filling.addImage(in, img.width(), img.height());
             } catch (ImageDecodeException e) {
-                emit(PredictionSchema.error(file, e.code(), e.getMessage(), bundle.sha256(), settings.embeddings()));
+                filling.addError(in, PredictionSchema.error(e.code(), e.getMessage(), bundle.sha256()));
             } catch (RuntimeException | StackOverflowError e) {
-                emit(PredictionSchema.error(file, ErrorCode.INTERNAL, "unexpected failure: " + e, bundle.sha256(),
-                        settings.embeddings()));
+                filling.addError(in, PredictionSchema.error(ErrorCode.INTERNAL, "unexpected failure: " + e, bundle.sha256()));
+            } finally {
+                decodeNs += System.nanoTime() - t1;
             }
+            return true;
         }
 
-        /** A table row's image bytes, held to the same rules as a file's. */
-        private byte[] inlineBytes(byte[] data) throws ImageDecodeException {
-            if (data == null) throw new ImageDecodeException(ErrorCode.EMPTY, "the row's image column is null");
-            if (data.length > settings.maxFileBytes()) {
-                throw new ImageDecodeException(ErrorCode.TOO_LARGE,
-                        "image has " + data.length + " bytes, more than the limit of " + settings.maxFileBytes());
-            }
-            return data;
-        }
-
-        /** Hands the filled batch to the inference thread, after collecting the one before it. */
+        /**
+         * Hands the filled batch to the inference thread, after collecting the one before it. A
+         * batch of only error rows never reaches ORT.
+         */
         private void submit() {
             collect();
             Batch batch = filling;
+            if (batch.slots() == 0) {
+                emitFailed(batch, null);
+                batch.clear();
+                return;
+            }
             filling = spare;
             spare = null;
             inFlight = batch;
             inFlightResult = inferenceThread.submit(() -> {
                 long t0 = System.nanoTime();
                 try {
-                    return engine.run(batch.tensors, batch.size(), settings.embeddings());
+                    return engine.run(batch.tensors, batch.slots(), settings.embeddings());
                 } finally {
                     inferenceNs.addAndGet(System.nanoTime() - t0);
                 }
@@ -216,20 +208,18 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             if (inFlight == null) return;
             long t0 = System.nanoTime();
             try {
-                OrtEngine.Output out = inFlightResult.get();
-                for (int i = 0; i < inFlight.size(); i++) {
-                    Batch.Item p = inFlight.items.get(i);
-                    emit(PredictionSchema.ok(p.file(), p.width(), p.height(), topK.of(out.scores(), i), bundle.sha256(),
-                            settings.embeddings() ? embedding(out, i) : null));
+                OrtEngine.Output out;
+                try {
+                    out = inFlightResult.get();
+                } catch (ExecutionException e) {
+                    out = null;
+                    emitFailed(inFlight, PredictionSchema.error(ErrorCode.INFERENCE_FAILED, "model run failed: " + e.getCause(),
+                            bundle.sha256()));
                 }
+                if (out != null) emitPredictions(inFlight, out);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the task is being killed; Spark discards its output
                 throw new IllegalStateException("interrupted while waiting for inference", e);
-            } catch (ExecutionException e) {
-                for (Batch.Item p : inFlight.items) {
-                    emit(PredictionSchema.error(p.file(), ErrorCode.INFERENCE_FAILED, "model run failed: " + e.getCause(),
-                            bundle.sha256(), settings.embeddings()));
-                }
             } finally {
                 waitNs += System.nanoTime() - t0;
                 inFlight.clear();
@@ -239,6 +229,21 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             }
         }
 
+        /** Emits a batch's rows in input order: its images' predictions from {@code out}. */
+        private void emitPredictions(Batch batch, OrtEngine.Output out) {
+            for (Batch.Item item : batch.items) {
+                PredictionSchema.Result result = item.error() != null ? item.error()
+                        : PredictionSchema.ok(item.width(), item.height(), topK.of(out.scores(), item.slot()), bundle.sha256(),
+                        settings.embeddings() ? embedding(out, item.slot()) : null);
+                emit(item, result);
+            }
+        }
+
+        /** Emits a batch's rows in input order, its images all with the same failure (the model run failed). */
+        private void emitFailed(Batch batch, PredictionSchema.Result failure) {
+            for (Batch.Item item : batch.items) emit(item, item.error() != null ? item.error() : failure);
+        }
+
         /** Image {@code i}'s slice of the batch's features as an ML vector. */
         private Vector embedding(OrtEngine.Output out, int i) {
             double[] v = new double[out.featureSize()];
@@ -246,36 +251,43 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             return Vectors.dense(v);
         }
 
-        private void emit(Row row) {
-            ready.add(row);
-            images++;
-            reporting.processed().add(1);
-            if (PredictionSchema.ERROR.equals(row.getString(1))) {
-                errors++;
-                reporting.errors().add(1);
+        private void emit(Batch.Item item, PredictionSchema.Result result) {
+            ready.add(binding.output(item.row(), item.ref(), result));
+            count++;
+            if (result.isError()) errors++;
+            if (reporting != null) {
+                reporting.processed().add(1);
+                if (result.isError()) reporting.errors().add(1);
             }
         }
 
         private void finish() {
             finished = true;
             inferenceThread.shutdown();
-            if (images == 0) return;
+            if (count == 0 || reporting == null) return;
             long taskNs = System.nanoTime() - startNs;
             TaskContext task = TaskContext.get();
             String executor = org.apache.spark.SparkEnv.get() != null ? org.apache.spark.SparkEnv.get().executorId() : "driver";
-            reporting.stats().add(new PartitionStats(task != null ? task.partitionId() : -1, executor, hostName(), images, errors,
+            reporting.stats().add(new PartitionStats(task != null ? task.partitionId() : -1, executor, hostName(), count, errors,
                     bytesRead, readNs, decodeNs, inferenceNs.get(), waitNs, Math.max(0, taskNs - readNs - decodeNs - waitNs), taskNs,
                     settings.batchSize(), engine.intraOpThreads(), EngineRegistry.sessionsCreated(bundle.sha256())));
         }
     }
 
-    /** A reusable batch: the direct tensor buffer and the files whose images it holds. */
+    /**
+     * A reusable batch: the direct tensor buffer, and the images in input order, each with its
+     * tensor slot or, when it failed before inference, its error result.
+     */
     private static final class Batch {
-        record Item(PredictionSchema.FileRef file, int width, int height) {}
+        record Item(Row row, PredictionSchema.FileRef ref, int slot, int width, int height, PredictionSchema.Result error) {}
+
+        /** Error rows wait in the batch to keep input order; this bounds how many a batch holds. */
+        private static final int MAX_ITEMS_PER_SLOT = 4;
 
         final FloatBuffer tensors;
         final List<Item> items;
         private final int capacity;
+        private int slots;
 
         Batch(int capacity, int tensorSize) {
             this.capacity = capacity;
@@ -283,16 +295,21 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             this.items = new ArrayList<>(capacity);
         }
 
-        void add(PredictionSchema.FileRef file, int width, int height) {
-            items.add(new Item(file, width, height));
+        void addImage(ImageInput in, int width, int height) {
+            items.add(new Item(in.row(), in.ref(), slots++, width, height, null));
         }
 
-        int size() {
-            return items.size();
+        void addError(ImageInput in, PredictionSchema.Result error) {
+            items.add(new Item(in.row(), in.ref(), -1, 0, 0, error));
+        }
+
+        /** Tensor slots in use. */
+        int slots() {
+            return slots;
         }
 
         boolean full() {
-            return items.size() == capacity;
+            return slots == capacity || items.size() >= MAX_ITEMS_PER_SLOT * capacity;
         }
 
         boolean isEmpty() {
@@ -301,6 +318,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
 
         void clear() {
             items.clear();
+            slots = 0;
         }
     }
 

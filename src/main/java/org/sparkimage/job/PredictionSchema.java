@@ -14,9 +14,13 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkimage.image.ErrorCode;
 
 /**
- * The row contract of {@code <output>/predictions}: exactly one row per input file, either
- * {@code status = "ok"} with a prediction or {@code status = "error"} with a stable
- * {@link ErrorCode} and a readable message. The only place that builds such rows.
+ * The row contract: exactly one result per input image, either {@code status = "ok"} with a
+ * prediction or {@code status = "error"} with a stable {@link ErrorCode} and a readable message.
+ * The only place that builds such results.
+ *
+ * <p>{@link #RESULT} is the result itself; the job's {@code <output>/predictions} rows
+ * ({@link #SCHEMA}) are the input's path, the result's fields and the file's size and
+ * modification time; the ML transformer appends the result to the input row as one struct column.
  */
 public final class PredictionSchema {
     public static final String OK = "ok";
@@ -27,8 +31,8 @@ public final class PredictionSchema {
             DataTypes.createStructField("label", DataTypes.StringType, false),
             DataTypes.createStructField("probability", DataTypes.FloatType, false)});
 
-    public static final StructType SCHEMA = new StructType(new StructField[] {
-            DataTypes.createStructField("path", DataTypes.StringType, false),
+    /** The outcome for one image; values in this order come from {@link #ok} and {@link #error}. */
+    public static final StructType RESULT = new StructType(new StructField[] {
             DataTypes.createStructField("status", DataTypes.StringType, false),
             DataTypes.createStructField("error_code", DataTypes.StringType, true),
             DataTypes.createStructField("error_message", DataTypes.StringType, true),
@@ -38,9 +42,14 @@ public final class PredictionSchema {
             DataTypes.createStructField("label_index", DataTypes.IntegerType, true),
             DataTypes.createStructField("probability", DataTypes.FloatType, true),
             DataTypes.createStructField("top_k", DataTypes.createArrayType(TOP_K_ENTRY, false), true),
-            DataTypes.createStructField("model_sha256", DataTypes.StringType, false),
-            DataTypes.createStructField("file_size", DataTypes.LongType, true),
-            DataTypes.createStructField("modification_time", DataTypes.TimestampType, true)});
+            DataTypes.createStructField("model_sha256", DataTypes.StringType, false)});
+
+    /** {@code <output>/predictions}: path, the {@link #RESULT} fields, file size and modification time. */
+    public static final StructType SCHEMA = new StructType(concat(
+            new StructField[] {DataTypes.createStructField("path", DataTypes.StringType, false)},
+            RESULT.fields(),
+            new StructField[] {DataTypes.createStructField("file_size", DataTypes.LongType, true),
+                    DataTypes.createStructField("modification_time", DataTypes.TimestampType, true)}));
 
     /** Optional column with the model's pooled features ({@code --embeddings}); null on error rows. */
     public static final String EMBEDDING = "embedding";
@@ -52,25 +61,47 @@ public final class PredictionSchema {
 
     private PredictionSchema() {}
 
-    /** The input side of a row: which file, as listed. */
+    private static StructField[] concat(StructField[]... parts) {
+        return Arrays.stream(parts).flatMap(Arrays::stream).toArray(StructField[]::new);
+    }
+
+    /** The input side of a result: which file (or table row, or tar member), as listed. */
     public record FileRef(String path, long size, Timestamp modificationTime) {}
 
-    /** @param embedding the pooled features, or null when the output has no embedding column */
-    public static Row ok(FileRef file, int width, int height, TopK.Result top, String modelSha256, Vector embedding) {
+    /** An image's result: the {@link #RESULT} values and, when asked for, its pooled features. */
+    public record Result(Object[] values, Vector embedding) {
+        public boolean isError() {
+            return ERROR.equals(values[0]);
+        }
+
+        public Row asRow() {
+            return RowFactory.create(values);
+        }
+    }
+
+    /** @param embedding the pooled features, or null when embeddings are off */
+    public static Result ok(int width, int height, TopK.Result top, String modelSha256, Vector embedding) {
         Row[] entries = new Row[top.size()];
         for (int i = 0; i < entries.length; i++) {
             entries[i] = RowFactory.create(top.index(i), top.label(i), top.probability(i));
         }
-        Object[] values = {file.path(), OK, null, null, width, height, top.label(0), top.index(0),
-                top.probability(0), entries, modelSha256, file.size(), file.modificationTime(), embedding};
-        return RowFactory.create(embedding == null ? Arrays.copyOf(values, values.length - 1) : values);
+        return new Result(new Object[] {OK, null, null, width, height, top.label(0), top.index(0), top.probability(0), entries,
+                modelSha256}, embedding);
     }
 
-    /** @param withEmbedding whether the output has the (then null) embedding column */
-    public static Row error(FileRef file, ErrorCode code, String message, String modelSha256, boolean withEmbedding) {
+    public static Result error(ErrorCode code, String message, String modelSha256) {
         String msg = message == null || message.isBlank() ? code.name().toLowerCase(Locale.ROOT).replace('_', ' ') : message;
-        Object[] values = {file.path(), ERROR, code.name(), msg, null, null, null, null, null, null, modelSha256,
-                file.size(), file.modificationTime(), null};
-        return RowFactory.create(withEmbedding ? values : Arrays.copyOf(values, values.length - 1));
+        return new Result(new Object[] {ERROR, code.name(), msg, null, null, null, null, null, null, modelSha256}, null);
+    }
+
+    /** A {@link #schema(boolean)} row. */
+    public static Row row(FileRef file, Result result, boolean withEmbedding) {
+        Object[] v = result.values();
+        Object[] values = Arrays.copyOf(new Object[] {file.path()}, 1 + v.length + (withEmbedding ? 3 : 2));
+        System.arraycopy(v, 0, values, 1, v.length);
+        values[1 + v.length] = file.size();
+        values[2 + v.length] = file.modificationTime();
+        if (withEmbedding) values[3 + v.length] = result.embedding();
+        return RowFactory.create(values);
     }
 }

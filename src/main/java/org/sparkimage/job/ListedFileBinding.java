@@ -1,0 +1,47 @@
+package org.sparkimage.job;
+
+import java.sql.Timestamp;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.sparkimage.image.ImageDecodeException;
+
+/**
+ * Files listed by {@link FileLister} ({@code path, length, modificationTime}), read in the task
+ * through the Hadoop file system, to {@code <output>/predictions} rows.
+ */
+final class ListedFileBinding implements RowBinding {
+    private static final long serialVersionUID = 1L;
+
+    private final Broadcast<Map<String, String>> hadoopConf;
+    private final long maxFileBytes;
+    private final boolean embeddings;
+    private transient FileFetcher fetcher;
+
+    ListedFileBinding(Broadcast<Map<String, String>> hadoopConf, long maxFileBytes, boolean embeddings) {
+        this.hadoopConf = hadoopConf;
+        this.maxFileBytes = maxFileBytes;
+        this.embeddings = embeddings;
+    }
+
+    @Override
+    public Iterator<ImageInput> images(Row row) {
+        PredictionSchema.FileRef file = new PredictionSchema.FileRef(row.getString(0), row.getLong(1), (Timestamp) row.get(2));
+        if (fetcher == null) fetcher = new FileFetcher(hadoopConf.value(), maxFileBytes);
+        ImageInput image;
+        try {
+            image = ImageInput.encoded(null, file, fetcher.read(file.path(), file.size()));
+        } catch (ImageDecodeException e) {
+            image = ImageInput.failed(null, file, e);
+        }
+        return List.of(image).iterator();
+    }
+
+    @Override
+    public Row output(Row input, PredictionSchema.FileRef ref, PredictionSchema.Result result) {
+        return PredictionSchema.row(ref, result, embeddings);
+    }
+}

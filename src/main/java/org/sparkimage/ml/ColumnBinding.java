@@ -1,0 +1,84 @@
+package org.sparkimage.ml;
+
+import java.util.Iterator;
+import java.util.List;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.sparkimage.image.DecodedImage;
+import org.sparkimage.image.ErrorCode;
+import org.sparkimage.image.ImageDecodeException;
+import org.sparkimage.image.InterleavedPixels;
+import org.sparkimage.job.ImageInput;
+import org.sparkimage.job.PredictionSchema;
+import org.sparkimage.job.RowBinding;
+
+/**
+ * The transformer's binding: the image is one column of the input row (encoded bytes, or Spark's
+ * image struct of decoded pixels); the output row is the input row plus the result struct (and
+ * the embedding vector when asked for).
+ */
+final class ColumnBinding implements RowBinding {
+    private static final long serialVersionUID = 1L;
+
+    /** Fields of Spark's image struct ({@code ImageSchema.columnSchema}) by name. */
+    static final List<String> IMAGE_STRUCT_FIELDS = List.of("origin", "height", "width", "nChannels", "mode", "data");
+
+    private final int column;
+    private final boolean imageStruct;
+    private final long maxBytes;
+    private final long maxPixels;
+    private final int[] background;
+    private final boolean embeddings;
+
+    ColumnBinding(int column, boolean imageStruct, long maxBytes, long maxPixels, int[] background, boolean embeddings) {
+        this.column = column;
+        this.imageStruct = imageStruct;
+        this.maxBytes = maxBytes;
+        this.maxPixels = maxPixels;
+        this.background = background.clone();
+        this.embeddings = embeddings;
+    }
+
+    @Override
+    public Iterator<ImageInput> images(Row row) {
+        return List.of(imageStruct ? fromStruct(row) : fromBytes(row)).iterator();
+    }
+
+    private ImageInput fromBytes(Row row) {
+        byte[] data = row.isNullAt(column) ? null : (byte[]) row.get(column);
+        return ImageInput.inline(row, new PredictionSchema.FileRef("", data == null ? 0 : data.length, null), data, maxBytes);
+    }
+
+    private ImageInput fromStruct(Row row) {
+        if (row.isNullAt(column)) {
+            return ImageInput.failed(row, new PredictionSchema.FileRef("", 0, null),
+                    new ImageDecodeException(ErrorCode.EMPTY, "the image struct is null"));
+        }
+        Row img = row.getStruct(column);
+        String origin = img.isNullAt(0) ? "" : img.getString(0);
+        byte[] data = img.isNullAt(5) ? null : (byte[]) img.get(5);
+        PredictionSchema.FileRef ref = new PredictionSchema.FileRef(origin, data == null ? 0 : data.length, null);
+        try {
+            if (data == null || data.length == 0) {
+                // What Spark's image source gives a file it could not decode (dropInvalid=false).
+                throw new ImageDecodeException(ErrorCode.CORRUPT, "the image struct has no pixel data (Spark's image source could not decode '"
+                        + origin + "')");
+            }
+            return ImageInput.decoded(row, ref, DecodedImage.fullSize(
+                    InterleavedPixels.fromBgr(img.getInt(2), img.getInt(1), img.getInt(3), data, background, maxPixels)));
+        } catch (ImageDecodeException e) {
+            return ImageInput.failed(row, ref, e);
+        }
+    }
+
+    @Override
+    public Row output(Row input, PredictionSchema.FileRef ref, PredictionSchema.Result result) {
+        int n = input.length();
+        Object[] values = new Object[n + (embeddings ? 2 : 1)];
+        for (int i = 0; i < n; i++) values[i] = input.get(i);
+        values[n] = result.asRow();
+        if (embeddings) values[n + 1] = result.embedding();
+        return RowFactory.create(values);
+    }
+}

@@ -1,0 +1,343 @@
+package org.sparkimage.ml;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReadable;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparkimage.image.DecodeLimits;
+import org.sparkimage.image.DecodeMode;
+import org.sparkimage.job.JobOptions;
+import org.sparkimage.job.ModelBundle;
+import org.sparkimage.job.PartitionClassifier;
+import org.sparkimage.job.PredictionSchema;
+import org.sparkimage.model.ModelCard;
+
+/**
+ * A Spark ML {@code Transformer} that classifies the image in one column of each row with a
+ * MobileNetV2 ONNX model, through the same partition function as the CLI job: decode, preprocess,
+ * batched ONNX Runtime with one session per executor JVM, one result per row, errors as values.
+ *
+ * <p>Input column: encoded image bytes (binary) or Spark's image struct
+ * ({@code spark.read().format("image")}). Output: the input columns, then {@link #outputCol()}, a
+ * struct of {@link PredictionSchema#RESULT} (status, error_code, error_message, width, height,
+ * label, label_index, probability, top_k, model_sha256), and with {@link #embeddings()} the
+ * pooled features as an ML vector in {@link #embeddingCol()}. Rows keep their partition and order.
+ *
+ * <p>{@code write().save(path)} stores the Params in Spark's own metadata format plus the model
+ * bytes and card under {@code path/model/}; a saved Pipeline holding this stage loads anywhere,
+ * without the original model file.
+ */
+public final class MobileNetV2Classifier extends Transformer implements DefaultParamsWritable {
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+
+    private final Param<String> inputCol;
+    private final Param<String> outputCol;
+    private final Param<String> embeddingCol;
+    private final BooleanParam embeddings;
+    private final Param<String> model;
+    private final Param<String> modelCard;
+    private final IntParam batchSize;
+    private final IntParam topK;
+    private final Param<String> decodeMode;
+    private final DoubleParam maxMegapixels;
+    private final DoubleParam decodeTimeoutSeconds;
+    private final LongParam maxImageBytes;
+
+    /** The resolved model; set by load (the bytes come from the saved stage) or on first use. */
+    private transient ModelBundle bundle;
+    private transient Broadcast<ModelBundle> broadcast;
+    private transient SparkContext broadcastContext;
+
+    public MobileNetV2Classifier() {
+        this(Identifiable.randomUID("mobilenetv2"));
+    }
+
+    /** Spark's copy and load create stages by uid through this constructor. */
+    public MobileNetV2Classifier(String uid) {
+        this.uid = uid;
+        inputCol = new Param<>(this, "inputCol", "column with the image: encoded bytes (binary) or Spark's image struct");
+        outputCol = new Param<>(this, "outputCol", "struct column for the result (status, error, label, probability, top_k, ...)");
+        embeddingCol = new Param<>(this, "embeddingCol", "vector column for the pooled features when embeddings are on");
+        embeddings = new BooleanParam(this, "embeddings", "add the model's pooled features as an ML vector column");
+        model = new Param<>(this, "model", "'default' (the shipped model) or the path of an ONNX file readable by the driver");
+        modelCard = new Param<>(this, "modelCard", "path of a model card JSON; empty: the card embedded in the model");
+        batchSize = new IntParam(this, "batchSize", "images per ONNX Runtime run", ParamValidators.gt(0));
+        topK = new IntParam(this, "topK", "classes kept in top_k (at most the number of classes)", ParamValidators.gt(0));
+        decodeMode = new Param<>(this, "decodeMode", "scaled (JPEG DCT scaling), full or imageio", ParamValidators.inArray(
+                new String[] {"scaled", "full", "imageio"}));
+        maxMegapixels = new DoubleParam(this, "maxMegapixels", "larger images are TOO_LARGE error rows", ParamValidators.gt(0));
+        decodeTimeoutSeconds = new DoubleParam(this, "decodeTimeoutSeconds", "per-image decode time budget", ParamValidators.gt(0));
+        maxImageBytes = new LongParam(this, "maxImageBytes", "larger encoded images are TOO_LARGE error rows", ParamValidators.gt(0));
+        setDefault(inputCol, "image");
+        setDefault(outputCol, "classification");
+        setDefault(embeddingCol, PredictionSchema.EMBEDDING);
+        setDefault(embeddings, false);
+        setDefault(model, "default");
+        setDefault(modelCard, "");
+        setDefault(batchSize, JobOptions.DEFAULT_BATCH_SIZE);
+        setDefault(topK, 5);
+        setDefault(decodeMode, "scaled");
+        setDefault(maxMegapixels, DecodeLimits.DEFAULT_MAX_PIXELS / 1e6);
+        setDefault(decodeTimeoutSeconds, (double) DecodeLimits.DEFAULT_TIME_BUDGET.toSeconds());
+        setDefault(maxImageBytes, JobOptions.DEFAULT_MAX_FILE_BYTES);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    // Params: public accessors are how Spark finds them (Params.params lists public Param getters).
+
+    public Param<String> inputCol() { return inputCol; }
+    public Param<String> outputCol() { return outputCol; }
+    public Param<String> embeddingCol() { return embeddingCol; }
+    public BooleanParam embeddings() { return embeddings; }
+    public Param<String> model() { return model; }
+    public Param<String> modelCard() { return modelCard; }
+    public IntParam batchSize() { return batchSize; }
+    public IntParam topK() { return topK; }
+    public Param<String> decodeMode() { return decodeMode; }
+    public DoubleParam maxMegapixels() { return maxMegapixels; }
+    public DoubleParam decodeTimeoutSeconds() { return decodeTimeoutSeconds; }
+    public LongParam maxImageBytes() { return maxImageBytes; }
+
+    public String getInputCol() { return $(inputCol); }
+    public String getOutputCol() { return $(outputCol); }
+    public String getEmbeddingCol() { return $(embeddingCol); }
+    public boolean getEmbeddings() { return (Boolean) $(embeddings); }
+    public String getModel() { return $(model); }
+    public String getModelCard() { return $(modelCard); }
+    public int getBatchSize() { return (Integer) $(batchSize); }
+    public int getTopK() { return (Integer) $(topK); }
+    public String getDecodeMode() { return $(decodeMode); }
+    public double getMaxMegapixels() { return (Double) $(maxMegapixels); }
+    public double getDecodeTimeoutSeconds() { return (Double) $(decodeTimeoutSeconds); }
+    public long getMaxImageBytes() { return (Long) $(maxImageBytes); }
+
+    public MobileNetV2Classifier setInputCol(String v) { set(inputCol, v); return this; }
+    public MobileNetV2Classifier setOutputCol(String v) { set(outputCol, v); return this; }
+    public MobileNetV2Classifier setEmbeddingCol(String v) { set(embeddingCol, v); return this; }
+    public MobileNetV2Classifier setEmbeddings(boolean v) { set(embeddings, v); return this; }
+    public MobileNetV2Classifier setBatchSize(int v) { set(batchSize, v); return this; }
+    public MobileNetV2Classifier setTopK(int v) { set(topK, v); return this; }
+    public MobileNetV2Classifier setDecodeMode(String v) { set(decodeMode, v); return this; }
+    public MobileNetV2Classifier setMaxMegapixels(double v) { set(maxMegapixels, v); return this; }
+    public MobileNetV2Classifier setDecodeTimeoutSeconds(double v) { set(decodeTimeoutSeconds, v); return this; }
+    public MobileNetV2Classifier setMaxImageBytes(long v) { set(maxImageBytes, v); return this; }
+
+    /** {@code default} or an ONNX file on the driver; its bytes are read once, on first use. */
+    public MobileNetV2Classifier setModel(String v) {
+        set(model, v);
+        forgetModel();
+        return this;
+    }
+
+    /** A model card JSON file; empty for the card embedded in the model. */
+    public MobileNetV2Classifier setModelCard(String v) {
+        set(modelCard, v);
+        forgetModel();
+        return this;
+    }
+
+    /** The model this stage runs: its card and sha256 tell which one. */
+    public ModelBundle resolvedModel() {
+        if (bundle == null) {
+            String card = getModelCard();
+            try {
+                bundle = ModelBundle.resolve(getModel(), card.isEmpty() ? null : java.nio.file.Path.of(card));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot use model '" + getModel() + "': " + e.getMessage(), e);
+            }
+        }
+        return bundle;
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        String in = getInputCol();
+        if (!Arrays.asList(schema.fieldNames()).contains(in)) {
+            throw new IllegalArgumentException("input column '" + in + "' is not in " + Arrays.toString(schema.fieldNames()));
+        }
+        imageStruct(schema.apply(in).dataType()); // checks the type
+        StructType out = schema.add(DataTypes.createStructField(newColumn(schema, getOutputCol()), PredictionSchema.RESULT, false));
+        if (getEmbeddings()) {
+            out = out.add(DataTypes.createStructField(newColumn(out, getEmbeddingCol()), SQLDataTypes.VectorType(), true));
+        }
+        return out;
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType outSchema = transformSchema(dataset.schema(), true);
+        ModelBundle m = resolvedModel();
+        ModelCard card = m.card();
+        if (getEmbeddings() && card.featuresName() == null) {
+            throw new IllegalArgumentException("embeddings are on but the card of model '" + card.name() + "' names no features output");
+        }
+        DecodeLimits limits = new DecodeLimits(Math.round(getMaxMegapixels() * 1e6),
+                Duration.ofMillis(Math.round(getDecodeTimeoutSeconds() * 1000)));
+        StructType schema = dataset.schema();
+        ColumnBinding binding = new ColumnBinding(schema.fieldIndex(getInputCol()), imageStruct(schema.apply(getInputCol()).dataType()),
+                getMaxImageBytes(), limits.maxPixels(), card.background(), getEmbeddings());
+        PartitionClassifier classifier = new PartitionClassifier(broadcast(dataset.sparkSession().sparkContext()),
+                new PartitionClassifier.Settings(getBatchSize(), getTopK(), limits, DecodeMode.parse(getDecodeMode()), getEmbeddings()),
+                binding, null);
+        return dataset.toDF().mapPartitions(classifier, Encoders.row(outSchema));
+    }
+
+    @Override
+    public MobileNetV2Classifier copy(ParamMap extra) {
+        MobileNetV2Classifier copy = defaultCopy(extra);
+        if (!extra.contains(model) && !extra.contains(modelCard)) copy.bundle = bundle; // a loaded stage's bytes go along
+        return copy;
+    }
+
+    @Override
+    public MLWriter write() {
+        return new Writer(this);
+    }
+
+    public static MLReader<MobileNetV2Classifier> read() {
+        return new Reader();
+    }
+
+    public static MobileNetV2Classifier load(String path) {
+        return read().load(path);
+    }
+
+    private void forgetModel() {
+        bundle = null;
+        broadcast = null;
+        broadcastContext = null;
+    }
+
+    /** One broadcast of the model per SparkContext, reused by every transform of this stage. */
+    private synchronized Broadcast<ModelBundle> broadcast(SparkContext sc) {
+        if (broadcast == null || broadcastContext != sc) {
+            broadcast = JavaSparkContext.fromSparkContext(sc).broadcast(resolvedModel());
+            broadcastContext = sc;
+        }
+        return broadcast;
+    }
+
+    /** True for Spark's image struct, false for binary; anything else is refused. */
+    private static boolean imageStruct(DataType type) {
+        if (type instanceof BinaryType) return false;
+        if (type instanceof StructType s && List.of(s.fieldNames()).equals(ColumnBinding.IMAGE_STRUCT_FIELDS)) return true;
+        throw new IllegalArgumentException("the input column must be binary (encoded image bytes) or Spark's image struct "
+                + ColumnBinding.IMAGE_STRUCT_FIELDS + ", not " + type.simpleString());
+    }
+
+    private static String newColumn(StructType schema, String name) {
+        if (Arrays.asList(schema.fieldNames()).contains(name)) {
+            throw new IllegalArgumentException("output column '" + name + "' already exists");
+        }
+        return name;
+    }
+
+    /** The Params metadata through Spark's own writer (what {@code Pipeline.load} expects). */
+    private MLWriter paramsWriter() {
+        return DefaultParamsWritable.super.write();
+    }
+
+    private static final String MODEL_DIR = "model";
+    private static final String MODEL_FILE = "model.onnx";
+    private static final String CARD_FILE = "card.json";
+    private static final String SHA_FILE = "sha256";
+
+    /** Params metadata, then the model bytes, card and checksum under {@code path/model/}. */
+    private static final class Writer extends MLWriter {
+        private final MobileNetV2Classifier stage;
+
+        Writer(MobileNetV2Classifier stage) {
+            this.stage = stage;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            ModelBundle m = stage.resolvedModel();
+            Path dir = new Path(path, MODEL_DIR);
+            try {
+                stage.paramsWriter().session(sparkSession()).save(path);
+                FileSystem fs = dir.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
+                write(fs, new Path(dir, MODEL_FILE), m.bytes());
+                write(fs, new Path(dir, CARD_FILE), m.card().toJson().getBytes(StandardCharsets.UTF_8));
+                write(fs, new Path(dir, SHA_FILE), m.sha256().getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot save stage " + stage.uid() + " to " + path, e);
+            }
+        }
+
+        private static void write(FileSystem fs, Path file, byte[] data) throws IOException {
+            try (OutputStream out = fs.create(file, false)) {
+                out.write(data);
+            }
+        }
+    }
+
+    /** Params through Spark's own reader, then the saved model bytes, checked against their sha256. */
+    private static final class Reader extends MLReader<MobileNetV2Classifier> {
+        @Override
+        public MobileNetV2Classifier load(String path) {
+            MLReader<MobileNetV2Classifier> params = new DefaultParamsReadable<MobileNetV2Classifier>() {}.read();
+            params.session(sparkSession());
+            MobileNetV2Classifier stage = params.load(path);
+            Path dir = new Path(path, MODEL_DIR);
+            try {
+                FileSystem fs = dir.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
+                byte[] bytes = read(fs, new Path(dir, MODEL_FILE));
+                ModelCard card = ModelCard.fromJson(new String(read(fs, new Path(dir, CARD_FILE)), StandardCharsets.UTF_8));
+                String sha = new String(read(fs, new Path(dir, SHA_FILE)), StandardCharsets.UTF_8).trim();
+                ModelBundle m = new ModelBundle(bytes, card);
+                if (!m.sha256().equals(sha)) {
+                    throw new IllegalStateException("saved model " + new Path(dir, MODEL_FILE) + " has sha256 " + m.sha256()
+                            + ", the stage was saved with " + sha);
+                }
+                stage.bundle = m;
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot load the model of the stage saved at " + path, e);
+            }
+            return stage;
+        }
+
+        private static byte[] read(FileSystem fs, Path file) throws IOException {
+            try (InputStream in = fs.open(file)) {
+                return in.readAllBytes();
+            }
+        }
+    }
+}
