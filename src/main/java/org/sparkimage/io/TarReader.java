@@ -60,9 +60,20 @@ public final class TarReader implements Closeable {
     /** The archive structure itself is broken; reading cannot continue. */
     public static final class TarFormatException extends IOException {
         private static final long serialVersionUID = 1L;
+        private final boolean truncated;
 
         public TarFormatException(String message) {
+            this(message, false);
+        }
+
+        public TarFormatException(String message, boolean truncated) {
             super(message);
+            this.truncated = truncated;
+        }
+
+        /** The archive ends inside a header: cut short rather than malformed. */
+        public boolean truncated() {
+            return truncated;
         }
     }
 
@@ -121,7 +132,7 @@ public final class TarReader implements Closeable {
                 return null;
             }
             if (n < BLOCK) {
-                throw fail("tar archive truncated inside a header (" + n + " of 512 bytes at byte offset " + at + ")");
+                throw failTruncated("tar archive truncated inside a header (" + n + " of 512 bytes at byte offset " + at + ")");
             }
             verifyChecksum(at);
             char type = (char) (header[156] & 0xFF);
@@ -147,7 +158,7 @@ public final class TarReader implements Closeable {
                 case 'g' -> {
                     // Global pax defaults: nothing here is needed, so skip without buffering.
                     long size = parseNumeric(124, 12, "size", at, false);
-                    if (skip(size) < size) throw fail("tar archive truncated inside the global pax header at byte offset " + at);
+                    if (skip(size) < size) throw failTruncated("tar archive truncated inside the global pax header at byte offset " + at);
                     skipPadding(size);
                     continue;
                 }
@@ -364,7 +375,7 @@ public final class TarReader implements Closeable {
         }
         byte[] b = readData((int) size);
         if (b.length < size) {
-            throw fail("tar archive truncated inside the " + what + " at byte offset " + at);
+            throw failTruncated("tar archive truncated inside the " + what + " at byte offset " + at);
         }
         skipPadding(size); // if the archive ends here, the next header read reports it
         return b;
@@ -507,5 +518,9 @@ public final class TarReader implements Closeable {
 
     private static TarFormatException fail(String message) {
         return new TarFormatException(message);
+    }
+
+    private static TarFormatException failTruncated(String message) {
+        return new TarFormatException(message, true);
     }
 }

@@ -36,19 +36,24 @@ final class FileFetcher {
             throw new ImageDecodeException(ErrorCode.TOO_LARGE,
                     "file has " + listedSize + " bytes, more than the limit of " + maxBytes);
         }
-        Path p = toHadoopPath(path);
-        String scheme = p.toUri().getScheme();
-        // Local files are read directly: Hadoop's LocalFileSystem adds a checksum-file lookup and
-        // stream layers per open, ~0.5 ms a file, which is 5 % of an ImageNet-sized image's work.
-        try (InputStream in = scheme == null || scheme.equals("file")
-                ? Files.newInputStream(java.nio.file.Path.of(p.toUri().getPath()))
-                : p.getFileSystem(conf).open(p)) {
+        try (InputStream in = open(path)) {
             return readUpToLimit(in, listedSize);
         } catch (FileNotFoundException | NoSuchFileException e) {
             throw new ImageDecodeException(ErrorCode.READ_ERROR, "file no longer exists: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ImageDecodeException(ErrorCode.READ_ERROR, "cannot read file: " + e, e);
         }
+    }
+
+    /** Opens a listed file for streaming (tar shards); the caller closes it. */
+    InputStream open(String path) throws IOException {
+        Path p = toHadoopPath(path);
+        String scheme = p.toUri().getScheme();
+        // Local files are read directly: Hadoop's LocalFileSystem adds a checksum-file lookup and
+        // stream layers per open, ~0.5 ms a file, which is 5 % of an ImageNet-sized image's work.
+        return scheme == null || scheme.equals("file")
+                ? Files.newInputStream(java.nio.file.Path.of(p.toUri().getPath()))
+                : p.getFileSystem(conf).open(p);
     }
 
     /**

@@ -11,7 +11,8 @@ import org.sparkimage.image.ImageDecodeException;
 
 /**
  * Files listed by {@link FileLister} ({@code path, length, modificationTime}), read in the task
- * through the Hadoop file system, to {@code <output>/predictions} rows.
+ * through the Hadoop file system, to {@code <output>/predictions} rows; a {@code .tar} file is a
+ * shard whose members are the images ({@link TarShardImages}).
  */
 final class ListedFileBinding implements RowBinding {
     private static final long serialVersionUID = 1L;
@@ -31,6 +32,7 @@ final class ListedFileBinding implements RowBinding {
     public Iterator<ImageInput> images(Row row) {
         PredictionSchema.FileRef file = new PredictionSchema.FileRef(row.getString(0), row.getLong(1), (Timestamp) row.get(2));
         if (fetcher == null) fetcher = new FileFetcher(hadoopConf.value(), maxFileBytes);
+        if (TarShardImages.isShard(file.path())) return new TarShardImages(file, fetcher, maxFileBytes);
         ImageInput image;
         try {
             image = ImageInput.encoded(null, file, fetcher.read(file.path(), file.size()));

@@ -10,6 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -69,19 +70,31 @@ final class PredictionStore {
      * Compares the table with the current listing ({@code path, length, modificationTime}): files
      * with a matching committed row are done; the rest are to label. Stale rows are dropped from
      * the table before this returns, so that the table plus the labeled rest has one row per file.
+     *
+     * <p>A tar member's row ({@code <shard>.tar/<member>}, the shard's modification time) belongs
+     * to its shard's listing row: a shard's members are committed together, in one task of one
+     * chunk, so one matching member row means the whole shard is done.
      */
     Plan plan(Dataset<Row> listing) throws IOException {
-        Dataset<Row> committed = committed();
-        Column sameFile = committed.col("path").equalTo(listing.col("path"))
-                .and(committed.col("file_size").equalTo(listing.col("length")))
-                .and(committed.col("modification_time").equalTo(listing.col("modificationTime")));
+        Column path = functions.col("path");
+        Dataset<Row> committed = committed().withColumn(SOURCE,
+                functions.when(path.rlike(TAR_MEMBER), functions.regexp_extract(path, TAR_MEMBER, 1)).otherwise(path));
+        Column member = committed.col(SOURCE).notEqual(committed.col("path"));
+        Column sameFile = committed.col(SOURCE).equalTo(listing.col("path"))
+                .and(committed.col("modification_time").equalTo(listing.col("modificationTime")))
+                .and(member.or(committed.col("file_size").equalTo(listing.col("length"))));
         List<Row> todo = listing.join(committed, sameFile, "left_anti").collectAsList();
-        Dataset<Row> kept = committed.join(listing, sameFile, "left_semi");
+        Dataset<Row> kept = committed.join(listing, sameFile, "left_semi").drop(SOURCE);
         long keptRows = kept.count();
         long stale = committed.count() - keptRows;
         if (stale > 0) replaceWith(kept);
         return new Plan(todo, keptRows, stale);
     }
+
+    /** The listed file a committed row came from: itself, or the tar shard of a member. */
+    private static final String SOURCE = "_source_path";
+    /** A member row's path: the shard (the first path element ending in .tar) and the member name. */
+    private static final String TAR_MEMBER = "^(.*?\\.(?i:tar))/";
 
     /** Appends one chunk of rows as one committed write job. */
     void append(Dataset<Row> rows) {

@@ -1,0 +1,102 @@
+package org.sparkimage.job;
+
+import java.io.BufferedInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+
+import org.sparkimage.image.ErrorCode;
+import org.sparkimage.image.ImageDecodeException;
+import org.sparkimage.io.TarReader;
+
+/**
+ * The members of one tar shard (WebDataset style), streamed as the iterator advances: one image
+ * per regular member, named {@code <shard path>/<member name>}, with the member's size and the
+ * shard's modification time (what resume matches on). Members that are too large, truncated or
+ * not regular files become error rows; an archive that breaks off, is not a tar at all, cannot
+ * be read or has no members gives one error row named by the shard's own path for the rest.
+ */
+final class TarShardImages implements Iterator<ImageInput> {
+    private static final int BUFFER_BYTES = 1 << 16;
+
+    private final PredictionSchema.FileRef shard;
+    private final FileFetcher fetcher;
+    private final long maxMemberBytes;
+    private TarReader reader;
+    private ImageInput next;
+    private boolean done;
+    private int members;
+
+    TarShardImages(PredictionSchema.FileRef shard, FileFetcher fetcher, long maxMemberBytes) {
+        this.shard = shard;
+        this.fetcher = fetcher;
+        this.maxMemberBytes = maxMemberBytes;
+    }
+
+    /** Listed files with this suffix are read as shards. */
+    static boolean isShard(String path) {
+        return path.toLowerCase(Locale.ROOT).endsWith(".tar");
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null && !done) next = advance();
+        return next != null;
+    }
+
+    @Override
+    public ImageInput next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        ImageInput n = next;
+        next = null;
+        return n;
+    }
+
+    private ImageInput advance() {
+        try {
+            if (reader == null) reader = new TarReader(new BufferedInputStream(fetcher.open(shard.path()), BUFFER_BYTES), maxMemberBytes);
+            TarReader.Member m = reader.next();
+            if (m == null) {
+                end();
+                return members > 0 ? null : shardFailed(ErrorCode.EMPTY, "tar archive has no members");
+            }
+            members++;
+            PredictionSchema.FileRef ref = new PredictionSchema.FileRef(shard.path() + "/" + m.name(), m.size(), shard.modificationTime());
+            return switch (m.problem()) {
+                case NONE -> ImageInput.encoded(null, ref, m.data());
+                case TOO_LARGE -> ImageInput.failed(null, ref, new ImageDecodeException(ErrorCode.TOO_LARGE, m.message()));
+                case TRUNCATED -> ImageInput.failed(null, ref, new ImageDecodeException(ErrorCode.TRUNCATED, m.message()));
+                case NOT_A_FILE -> ImageInput.failed(null, ref, new ImageDecodeException(ErrorCode.NOT_AN_IMAGE, m.message()));
+            };
+        } catch (TarReader.TarFormatException e) {
+            end();
+            // Before the first member nothing tells a cut-off archive from a file that only has the name.
+            if (members == 0) return shardFailed(ErrorCode.CORRUPT, "not a readable tar archive: " + e.getMessage());
+            return shardFailed(e.truncated() ? ErrorCode.TRUNCATED : ErrorCode.CORRUPT,
+                    "tar archive broken after " + members + " members: " + e.getMessage());
+        } catch (FileNotFoundException | NoSuchFileException e) {
+            end();
+            return shardFailed(ErrorCode.READ_ERROR, "file no longer exists: " + e.getMessage());
+        } catch (IOException e) {
+            end();
+            return shardFailed(ErrorCode.READ_ERROR, "cannot read tar archive after " + members + " members: " + e);
+        }
+    }
+
+    private ImageInput shardFailed(ErrorCode code, String message) {
+        return ImageInput.failed(null, shard, new ImageDecodeException(code, message));
+    }
+
+    private void end() {
+        done = true;
+        if (reader == null) return;
+        try {
+            reader.close();
+        } catch (IOException ignored) {
+            // read-only stream: nothing is lost
+        }
+    }
+}
