@@ -1,0 +1,162 @@
+package org.sparkimage.review;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.Iterator;
+import java.util.Locale;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.sparkimage.image.GuardedImageDecoder;
+import org.sparkimage.image.ImageDecodeException;
+import org.sparkimage.image.RgbImage;
+import org.sparkimage.image.ScaleHint;
+
+/**
+ * Makes the JPEG thumbnails of the gallery, numbered files in one folder: each image is read
+ * through its Hadoop FileSystem, decoded by the project's {@link GuardedImageDecoder} (EXIF
+ * orientation, bomb and time guards), scaled to fit a square box and written by javax.imageio.
+ * Anything that goes wrong (no such file, a table row id or tar member path, not an image, too big)
+ * gives a {@link Thumb} without a file and the reason; it never throws.
+ */
+final class Thumbnails {
+    /** A thumbnail: {@code file} relative to the page (null when there is none, then {@code failure} says why). */
+    record Thumb(String file, int width, int height, String failure) {
+        boolean present() {
+            return file != null;
+        }
+
+        static Thumb none(String why) {
+            return new Thumb(null, 0, 0, why);
+        }
+    }
+
+    private static final float JPEG_QUALITY = 0.85f;
+    private final Configuration conf;
+    private final java.nio.file.Path dir;
+    private final String prefix;
+    private final int size;
+    private final long maxBytes;
+    private final GuardedImageDecoder decoder = new GuardedImageDecoder();
+    private int made;
+    private int failed;
+
+    /**
+     * @param dir    folder the JPEGs are written to (created)
+     * @param prefix how the page refers to that folder, e.g. {@code "thumbs/"}
+     */
+    Thumbnails(Configuration conf, java.nio.file.Path dir, String prefix, int size, long maxBytes) {
+        this.conf = conf;
+        this.dir = dir;
+        this.prefix = prefix;
+        this.size = size;
+        this.maxBytes = maxBytes;
+    }
+
+    int made() {
+        return made;
+    }
+
+    int failed() {
+        return failed;
+    }
+
+    /** The thumbnail of the image at {@code path} (a Hadoop path string as in the table, not percent-encoded). */
+    Thumb make(String path) {
+        try {
+            BufferedImage img = scale(toBufferedImage(decoder.decode(read(path), new ScaleHint(size, size)).pixels()));
+            String name = String.format(Locale.ROOT, "%06d.jpg", made + failed + 1);
+            Files.createDirectories(dir);
+            writeJpeg(img, dir.resolve(name));
+            made++;
+            return new Thumb(prefix + name, img.getWidth(), img.getHeight(), null);
+        } catch (ImageDecodeException e) {
+            failed++;
+            return Thumb.none(e.code() + ": " + e.getMessage());
+        } catch (Exception e) { // IOException, bad path syntax, anything a reader may throw
+            failed++;
+            return Thumb.none(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private byte[] read(String path) throws IOException {
+        Path p = new Path(path); // Path(String), not Path(URI): the table's paths are not percent-encoded
+        if (p.toUri().getScheme() == null && !p.isUriPathAbsolute()) {
+            throw new IOException("not a file path (a row id?)");
+        }
+        FileSystem fs = p.getFileSystem(conf);
+        FileStatus status = fs.getFileStatus(p);
+        if (!status.isFile()) throw new IOException("not a file");
+        if (status.getLen() > maxBytes) throw new IOException("file has " + status.getLen() + " bytes, over " + maxBytes);
+        try (InputStream in = fs.open(p)) {
+            byte[] data = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 16L));
+            if (data.length > maxBytes) throw new IOException("file grew over " + maxBytes + " bytes");
+            return data;
+        }
+    }
+
+    static BufferedImage toBufferedImage(RgbImage rgb) {
+        BufferedImage img = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_3BYTE_BGR);
+        byte[] bgr = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        byte[] src = rgb.pixels();
+        for (int i = 0; i < src.length; i += 3) {
+            bgr[i] = src[i + 2];
+            bgr[i + 1] = src[i + 1];
+            bgr[i + 2] = src[i];
+        }
+        return img;
+    }
+
+    /** Fits the image into size x size (never enlarged): bilinear halvings, then one bilinear step. */
+    BufferedImage scale(BufferedImage img) {
+        double s = Math.min(1.0, Math.min((double) size / img.getWidth(), (double) size / img.getHeight()));
+        int tw = Math.max(1, (int) Math.round(img.getWidth() * s));
+        int th = Math.max(1, (int) Math.round(img.getHeight() * s));
+        while (img.getWidth() / 2 >= tw && img.getHeight() / 2 >= th) {
+            img = resize(img, img.getWidth() / 2, img.getHeight() / 2);
+        }
+        return img.getWidth() == tw && img.getHeight() == th ? img : resize(img, tw, th);
+    }
+
+    private static BufferedImage resize(BufferedImage img, int w, int h) {
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(img, 0, 0, w, h, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    private static void writeJpeg(BufferedImage img, java.nio.file.Path file) throws IOException {
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
+        if (!writers.hasNext()) throw new IOException("no JPEG writer in javax.imageio");
+        ImageWriter writer = writers.next();
+        Files.deleteIfExists(file);
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(JPEG_QUALITY);
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(img, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+    }
+}
