@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.sparkimage.io.TarMemberPath;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -78,7 +79,7 @@ final class PredictionStore {
     Plan plan(Dataset<Row> listing) throws IOException {
         Column path = functions.col("path");
         Dataset<Row> committed = committed().withColumn(SOURCE,
-                functions.when(path.rlike(TAR_MEMBER), functions.regexp_extract(path, TAR_MEMBER, 1)).otherwise(path));
+                functions.when(path.rlike(TarMemberPath.REGEX), functions.regexp_extract(path, TarMemberPath.REGEX, 1)).otherwise(path));
         Column member = committed.col(SOURCE).notEqual(committed.col("path"));
         Column sameFile = committed.col(SOURCE).equalTo(listing.col("path"))
                 .and(committed.col("modification_time").equalTo(listing.col("modificationTime")))
@@ -93,8 +94,6 @@ final class PredictionStore {
 
     /** The listed file a committed row came from: itself, or the tar shard of a member. */
     private static final String SOURCE = "_source_path";
-    /** A member row's path: the shard (the first path element ending in .tar) and the member name. */
-    private static final String TAR_MEMBER = "^(.*?\\.(?i:tar))/";
 
     /** Appends one chunk of rows as one committed write job. */
     void append(Dataset<Row> rows) {

@@ -10,6 +10,7 @@ import java.util.NoSuchElementException;
 
 import org.sparkimage.image.ErrorCode;
 import org.sparkimage.image.ImageDecodeException;
+import org.sparkimage.io.TarMemberPath;
 import org.sparkimage.io.TarReader;
 
 /**
@@ -64,7 +65,7 @@ final class TarShardImages implements Iterator<ImageInput> {
                 return members > 0 ? null : shardFailed(ErrorCode.EMPTY, "tar archive has no members");
             }
             members++;
-            PredictionSchema.FileRef ref = new PredictionSchema.FileRef(shard.path() + "/" + m.name(), m.size(), shard.modificationTime());
+            PredictionSchema.FileRef ref = new PredictionSchema.FileRef(new TarMemberPath(shard.path(), m.name()).toString(), m.size(), shard.modificationTime());
             return switch (m.problem()) {
                 case NONE -> ImageInput.encoded(null, ref, m.data());
                 case TOO_LARGE -> ImageInput.failed(null, ref, new ImageDecodeException(ErrorCode.TOO_LARGE, m.message()));

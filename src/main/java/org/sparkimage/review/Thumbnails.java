@@ -4,6 +4,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,6 +22,8 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkimage.image.GuardedImageDecoder;
+import org.sparkimage.io.TarMemberPath;
+import org.sparkimage.io.TarReader;
 import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.image.RgbImage;
 import org.sparkimage.image.ScaleHint;
@@ -29,7 +32,8 @@ import org.sparkimage.image.ScaleHint;
  * Makes the JPEG thumbnails of the gallery, numbered files in one folder: each image is read
  * through its Hadoop FileSystem, decoded by the project's {@link GuardedImageDecoder} (EXIF
  * orientation, bomb and time guards), scaled to fit a square box and written by javax.imageio.
- * Anything that goes wrong (no such file, a table row id or tar member path, not an image, too big)
+ * A {@code <shard>.tar/<member>} path is read by streaming the shard to that member. Anything that
+ * goes wrong (no such file, a table row id, not an image, too big)
  * gives a {@link Thumb} without a file and the reason; it never throws.
  */
 final class Thumbnails {
@@ -98,6 +102,8 @@ final class Thumbnails {
             throw new IOException("not a file path (a row id?)");
         }
         FileSystem fs = p.getFileSystem(conf);
+        TarMemberPath member = fs.exists(p) ? null : TarMemberPath.parse(path);
+        if (member != null) return readMember(fs, member);
         FileStatus status = fs.getFileStatus(p);
         if (!status.isFile()) throw new IOException("not a file");
         if (status.getLen() > maxBytes) throw new IOException("file has " + status.getLen() + " bytes, over " + maxBytes);
@@ -106,6 +112,18 @@ final class Thumbnails {
             if (data.length > maxBytes) throw new IOException("file grew over " + maxBytes + " bytes");
             return data;
         }
+    }
+
+    /** A tar shard's member, found by streaming the shard up to it. */
+    private byte[] readMember(FileSystem fs, TarMemberPath member) throws IOException {
+        try (TarReader tar = new TarReader(new BufferedInputStream(fs.open(new Path(member.shard())), 1 << 16), maxBytes)) {
+            for (TarReader.Member m = tar.next(); m != null; m = tar.next()) {
+                if (!m.name().equals(member.member())) continue;
+                if (m.data() == null) throw new IOException(m.message());
+                return m.data();
+            }
+        }
+        throw new IOException("no member " + member.member() + " in " + member.shard());
     }
 
     static BufferedImage toBufferedImage(RgbImage rgb) {

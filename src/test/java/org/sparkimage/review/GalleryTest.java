@@ -136,6 +136,21 @@ class GalleryTest {
     }
 
     @Test
+    void tarMembersAreReadFromTheirShard() throws Exception {
+        Path shard = tmp.resolve("shards/a.tar");
+        Files.createDirectories(shard.getParent());
+        Process tar = new ProcessBuilder("tar", "-cf", shard.toString(), "-C", tmp.resolve("in").toString(), PHOTOS[0])
+                .redirectErrorStream(true).start();
+        assertEquals(0, tar.waitFor(), new String(tar.getInputStream().readAllBytes()));
+        Thumbnails t = new Thumbnails(new org.apache.hadoop.conf.Configuration(), tmp.resolve("thumbs-tar"), "thumbs/", 48, 8 << 20);
+        Thumbnails.Thumb member = t.make("file:" + shard.toUri().getPath() + "/" + PHOTOS[0]);
+        assertTrue(member.present(), member.toString());
+        Thumbnails.Thumb missing = t.make("file:" + shard.toUri().getPath() + "/no-such-member.jpg");
+        assertFalse(missing.present());
+        assertTrue(missing.failure().contains("no member"), missing.failure());
+    }
+
+    @Test
     void chromiumDomHasEveryRowOnceUnderItsLabel() throws Exception {
         String dom = chromium("dump-dom", "--dump-dom", page.toUri().toString());
         assertTrue(dom.contains("<main>"), "not the gallery: " + dom.substring(0, Math.min(500, dom.length())));
