@@ -145,23 +145,7 @@ public final class ClassificationJob {
         spark.createDataFrame(PartitionStats.toRows(statList), PartitionStats.SCHEMA).coalesce(1)
                 .write().mode(SaveMode.Append).parquet(new Path(out, "stats").toString());
 
-        Dataset<Row> table = spark.read().parquet(store.table().toString());
-        Map<String, Long> codes = new TreeMap<>();
-        long images = 0;
-        long errs = 0;
-        // One global aggregate (a count per known code) instead of a groupBy: no shuffle stage.
-        ErrorCode[] known = ErrorCode.values();
-        Column[] perCode = new Column[known.length];
-        for (int i = 0; i < known.length; i++) {
-            perCode[i] = functions.sum(functions.when(functions.col("error_code").equalTo(known[i].name()), 1).otherwise(0));
-        }
-        Row counts = table.agg(functions.count(functions.lit(1)), perCode).first();
-        images = counts.getLong(0);
-        for (int i = 0; i < known.length; i++) {
-            long n = counts.isNullAt(i + 1) ? 0 : counts.getLong(i + 1);
-            if (n > 0) codes.put(known[i].name(), n);
-            errs += n;
-        }
+        RowCounts counts = resuming ? RowCounts.of(spark.read().parquet(store.table().toString())) : RowCounts.of(statList);
         TreeSet<String> executors = new TreeSet<>();
         Map<String, Integer> sessionsPerExecutor = new HashMap<>();
         for (PartitionStats s : statList) {
@@ -173,8 +157,8 @@ public final class ClassificationJob {
                 ? new JobSummary.Resume(plan.kept(), plan.stale(), runsBehind(outFs, summaryFile))
                 : JobSummary.Resume.NONE;
         long labeled = statList.stream().mapToLong(PartitionStats::images).sum();
-        JobSummary summary = new JobSummary(spark.sparkContext().applicationId(), start, Instant.now(), images, labeled,
-                resume, images - errs, errs, codes, bundle.card().name(), bundle.sha256(), spark.sparkContext().master(),
+        JobSummary summary = new JobSummary(spark.sparkContext().applicationId(), start, Instant.now(), counts.rows(), labeled,
+                resume, counts.rows() - counts.errors(), counts.errors(), counts.errorsByCode(), bundle.card().name(), bundle.sha256(), spark.sparkContext().master(),
                 List.copyOf(executors), partitions, sessionsPerExecutor.values().stream().mapToInt(Integer::intValue).sum(),
                 JobSummary.StageSeconds.of(statList));
         try (OutputStream s = outFs.create(summaryFile, true)) {
@@ -207,6 +191,40 @@ public final class ClassificationJob {
         Column id = in.idColumn() != null ? functions.col(in.idColumn()).cast("string")
                 : functions.concat(functions.lit(o.input() + "#"), functions.monotonically_increasing_id().cast("string"));
         return t.select(id.as("path"), functions.col(in.binaryColumn()).as("content"));
+    }
+
+    /** Rows of the predictions table, and its error rows per code. */
+    record RowCounts(long rows, Map<String, Long> errorsByCode) {
+        long errors() {
+            return errorsByCode.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /**
+         * A fresh run's table holds exactly the rows its tasks counted: Spark merges the
+         * accumulator of each task once, and never a failed attempt's, as the commit protocol keeps
+         * only the winning attempt's file. Adding them up saves reading the table back.
+         */
+        static RowCounts of(List<PartitionStats> stats) {
+            Map<String, Long> codes = new TreeMap<>();
+            stats.forEach(s -> s.errorCodes().forEach((code, n) -> codes.merge(code, n, Long::sum)));
+            return new RowCounts(stats.stream().mapToLong(PartitionStats::images).sum(), codes);
+        }
+
+        /** A resumed run's table also holds earlier runs' rows: one global aggregate, no shuffle stage. */
+        static RowCounts of(Dataset<Row> table) {
+            ErrorCode[] known = ErrorCode.values();
+            Column[] perCode = new Column[known.length];
+            for (int i = 0; i < known.length; i++) {
+                perCode[i] = functions.sum(functions.when(functions.col("error_code").equalTo(known[i].name()), 1).otherwise(0));
+            }
+            Row counts = table.agg(functions.count(functions.lit(1)), perCode).first();
+            Map<String, Long> codes = new TreeMap<>();
+            for (int i = 0; i < known.length; i++) {
+                long n = counts.isNullAt(i + 1) ? 0 : counts.getLong(i + 1);
+                if (n > 0) codes.put(known[i].name(), n);
+            }
+            return new RowCounts(counts.getLong(0), codes);
+        }
     }
 
     /**

@@ -8,7 +8,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -99,6 +101,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
         private final long startNs = System.nanoTime();
         private long count;
         private long errors;
+        private final Map<String, Long> errorCodes = new HashMap<>();
         private long bytesRead;
         private long readNs;
         private long decodeNs;
@@ -254,7 +257,10 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
         private void emit(Batch.Item item, PredictionSchema.Result result) {
             ready.add(binding.output(item.row(), item.ref(), result));
             count++;
-            if (result.isError()) errors++;
+            if (result.isError()) {
+                errors++;
+                errorCodes.merge(result.errorCode(), 1L, Long::sum);
+            }
             if (reporting != null) {
                 reporting.processed().add(1);
                 if (result.isError()) reporting.errors().add(1);
@@ -270,7 +276,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             String executor = org.apache.spark.SparkEnv.get() != null ? org.apache.spark.SparkEnv.get().executorId() : "driver";
             reporting.stats().add(new PartitionStats(task != null ? task.partitionId() : -1, executor, hostName(), count, errors,
                     bytesRead, readNs, decodeNs, inferenceNs.get(), waitNs, Math.max(0, taskNs - readNs - decodeNs - waitNs), taskNs,
-                    settings.batchSize(), engine.intraOpThreads(), EngineRegistry.sessionsCreated(bundle.sha256())));
+                    settings.batchSize(), engine.intraOpThreads(), EngineRegistry.sessionsCreated(bundle.sha256()), errorCodes));
         }
     }
 

@@ -74,6 +74,11 @@ public final class PredictionSchema {
             return ERROR.equals(values[0]);
         }
 
+        /** The {@link ErrorCode} name of an error result, else null. */
+        public String errorCode() {
+            return (String) values[1];
+        }
+
         public Row asRow() {
             return RowFactory.create(values);
         }

@@ -44,6 +44,10 @@ class RowContractTest {
         assertEquals("ok", rows.get("photo café 1.PNG").getAs("status"));
         assertEquals("ok", rows.get("rocket").getAs("status"));
         assertEquals(Integer.valueOf(451), rows.get("photo café 1.PNG").getAs("width"));
+        // The summary adds up the tasks' counts; reading the table back must give the same.
+        assertEquals(Map.of("EMPTY", 1L, "NOT_AN_IMAGE", 1L), summary.errorCodes());
+        assertEquals(ClassificationJob.RowCounts.of(TestSpark.session().read().parquet(tmp.resolve("out/predictions").toString())),
+                new ClassificationJob.RowCounts(summary.images(), summary.errorCodes()));
     }
 
     @Test
