@@ -120,9 +120,11 @@ public final class ClassificationJob {
         int chunkFiles = (int) Math.min(o.commitEvery(), Math.max(1, toLabel));
         int partitions = o.partitions() > 0 ? o.partitions()
                 : Math.max(1, Math.min(chunkFiles, PARTITIONS_PER_CORE * spark.sparkContext().defaultParallelism()));
-        console.printf("classifying %d %s in %d partitions per commit of up to %d with %s%n", toLabel,
-                tableInput != null ? "table rows" : "files", partitions, o.commitEvery(), bundle.card().name());
-        try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), processed, errors, toLabel,
+        long shards = todo.stream().filter(r -> TarShardImages.isShard(r.getString(0))).count();
+        console.printf("classifying %d %s%s in %d partitions per commit of up to %d with %s%n", toLabel,
+                tableInput != null ? "table rows" : "files", shards > 0 ? " (" + shards + " of them tar shards)" : "", partitions,
+                o.commitEvery(), bundle.card().name());
+        try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), processed, errors, shards > 0 ? -1 : toLabel,
                 o.progressSeconds(), console)) {
             if (tableInput != null) {
                 // One commit: a table has no listing to resume against. Its own partitions are kept

@@ -27,6 +27,7 @@ final class ProgressReporter extends SparkListener implements AutoCloseable {
     private final SparkContext sc;
     private final LongAccumulator processed;
     private final LongAccumulator errors;
+    /** Images to label, or -1 when unknown (tar shards hold an unknown number). */
     private final long total;
     private final PrintStream out;
     private final long startNs = System.nanoTime();
@@ -74,7 +75,8 @@ final class ProgressReporter extends SparkListener implements AutoCloseable {
     /** Images done so far (finished tasks exactly, running ones as of their last heartbeat). */
     long done() {
         long running = runningProcessed.values().stream().mapToLong(Long::longValue).sum();
-        return Math.min(total, processed.value() + running);
+        long sum = processed.value() + running;
+        return total < 0 ? sum : Math.min(total, sum);
     }
 
     void report() {
@@ -82,6 +84,10 @@ final class ProgressReporter extends SparkListener implements AutoCloseable {
         long errs = errors.value() + runningErrors.values().stream().mapToLong(Long::longValue).sum();
         double secs = (System.nanoTime() - startNs) / 1e9;
         double rate = secs > 0 ? done / secs : 0;
+        if (total < 0) { // tar shards: images are counted as their members are read
+            out.printf(Locale.ROOT, "progress: %d images, %.1f images/s, %d errors%n", done, rate, errs);
+            return;
+        }
         String eta = rate > 0 && done < total ? formatDuration((total - done) / rate) : "-";
         out.printf(Locale.ROOT, "progress: %d/%d images (%.0f%%), %.1f images/s, %d errors, ETA %s%n",
                 done, total, total > 0 ? 100.0 * done / total : 100.0, rate, errs, eta);
