@@ -160,7 +160,8 @@ public final class ClassificationJob {
                 : JobSummary.Resume.NONE;
         long labeled = statList.stream().mapToLong(PartitionStats::images).sum();
         JobSummary summary = new JobSummary(spark.sparkContext().applicationId(), start, Instant.now(), counts.rows(), labeled,
-                resume, counts.rows() - counts.errors(), counts.errors(), counts.errorsByCode(), bundle.card().name(), bundle.sha256(), spark.sparkContext().master(),
+                resume, counts.rows() - counts.errors(), counts.errors(), counts.errorsByCode(), bundle.card().name(),
+                bundle.sha256(), spark.sparkContext().master(),
                 List.copyOf(executors), partitions, sessionsPerExecutor.values().stream().mapToInt(Integer::intValue).sum(),
                 JobSummary.StageSeconds.of(statList));
         try (OutputStream s = outFs.create(summaryFile, true)) {
