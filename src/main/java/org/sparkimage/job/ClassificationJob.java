@@ -29,6 +29,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.sparkimage.image.ErrorCode;
+import org.sparkimage.io.TarShards;
 
 /**
  * The driver side of one run: resolve and broadcast the model, list the input with Spark's
@@ -120,7 +121,7 @@ public final class ClassificationJob {
         int chunkFiles = (int) Math.min(o.commitEvery(), Math.max(1, toLabel));
         int partitions = o.partitions() > 0 ? o.partitions()
                 : Math.max(1, Math.min(chunkFiles, PARTITIONS_PER_CORE * spark.sparkContext().defaultParallelism()));
-        long shards = todo.stream().filter(r -> TarShardImages.isShard(r.getString(0))).count();
+        long shards = todo.stream().filter(r -> TarShards.isShard(r.getString(0))).count();
         console.printf("classifying %d %s%s in %d partitions per commit of up to %d with %s%n", toLabel,
                 tableInput != null ? "table rows" : "files", shards > 0 ? " (" + shards + " of them tar shards)" : "", partitions,
                 o.commitEvery(), bundle.card().name());

@@ -8,10 +8,11 @@ import java.util.Map;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.sparkimage.image.ImageDecodeException;
+import org.sparkimage.io.TarShards;
 
 /**
  * Files listed by {@link FileLister} ({@code path, length, modificationTime}), read in the task
- * through the Hadoop file system, to {@code <output>/predictions} rows; a {@code .tar} file is a
+ * through the Hadoop file system, to {@code <output>/predictions} rows; a tar file is a
  * shard whose members are the images ({@link TarShardImages}).
  */
 final class ListedFileBinding implements RowBinding {
@@ -32,7 +33,7 @@ final class ListedFileBinding implements RowBinding {
     public Iterator<ImageInput> images(Row row) {
         PredictionSchema.FileRef file = new PredictionSchema.FileRef(row.getString(0), row.getLong(1), (Timestamp) row.get(2));
         if (fetcher == null) fetcher = new FileFetcher(hadoopConf.value(), maxFileBytes);
-        if (TarShardImages.isShard(file.path())) return new TarShardImages(file, fetcher, maxFileBytes);
+        if (TarShards.isShard(file.path())) return new TarShardImages(file, fetcher, maxFileBytes);
         ImageInput image;
         try {
             image = ImageInput.encoded(null, file, fetcher.read(file.path(), file.size()));

@@ -1,28 +1,28 @@
 package org.sparkimage.job;
 
-import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.Iterator;
-import java.util.Locale;
 import java.util.NoSuchElementException;
+import java.util.zip.ZipException;
 
 import org.sparkimage.image.ErrorCode;
 import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.io.TarMemberPath;
 import org.sparkimage.io.TarReader;
+import org.sparkimage.io.TarShards;
 
 /**
- * The members of one tar shard (WebDataset style), streamed as the iterator advances: one image
+ * The members of one tar shard (WebDataset style; {@code .tar}, {@code .tar.gz}, {@code .tgz}),
+ * streamed as the iterator advances: one image
  * per regular member, named {@code <shard path>/<member name>}, with the member's size and the
  * shard's modification time (what resume matches on). Members that are too large, truncated or
  * not regular files become error rows; an archive that breaks off, is not a tar at all, cannot
  * be read or has no members gives one error row named by the shard's own path for the rest.
  */
 final class TarShardImages implements Iterator<ImageInput> {
-    private static final int BUFFER_BYTES = 1 << 16;
-
     private final PredictionSchema.FileRef shard;
     private final FileFetcher fetcher;
     private final long maxMemberBytes;
@@ -35,11 +35,6 @@ final class TarShardImages implements Iterator<ImageInput> {
         this.shard = shard;
         this.fetcher = fetcher;
         this.maxMemberBytes = maxMemberBytes;
-    }
-
-    /** Listed files with this suffix are read as shards. */
-    static boolean isShard(String path) {
-        return path.toLowerCase(Locale.ROOT).endsWith(".tar");
     }
 
     @Override
@@ -58,7 +53,7 @@ final class TarShardImages implements Iterator<ImageInput> {
 
     private ImageInput advance() {
         try {
-            if (reader == null) reader = new TarReader(new BufferedInputStream(fetcher.open(shard.path()), BUFFER_BYTES), maxMemberBytes);
+            if (reader == null) reader = new TarReader(TarShards.tarStream(shard.path(), fetcher.open(shard.path())), maxMemberBytes);
             TarReader.Member m = reader.next();
             if (m == null) {
                 end();
@@ -78,6 +73,12 @@ final class TarShardImages implements Iterator<ImageInput> {
             if (members == 0) return shardFailed(ErrorCode.CORRUPT, "not a readable tar archive: " + e.getMessage());
             return shardFailed(e.truncated() ? ErrorCode.TRUNCATED : ErrorCode.CORRUPT,
                     "tar archive broken after " + members + " members: " + e.getMessage());
+        } catch (EOFException e) { // a compressed shard cut short
+            end();
+            return shardFailed(ErrorCode.TRUNCATED, "tar archive cut short after " + members + " members: " + e.getMessage());
+        } catch (ZipException e) {
+            end();
+            return shardFailed(ErrorCode.CORRUPT, "compressed tar archive broken after " + members + " members: " + e.getMessage());
         } catch (FileNotFoundException | NoSuchFileException e) {
             end();
             return shardFailed(ErrorCode.READ_ERROR, "file no longer exists: " + e.getMessage());

@@ -4,7 +4,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,6 +23,7 @@ import org.apache.hadoop.fs.Path;
 import org.sparkimage.image.GuardedImageDecoder;
 import org.sparkimage.io.TarMemberPath;
 import org.sparkimage.io.TarReader;
+import org.sparkimage.io.TarShards;
 import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.image.RgbImage;
 import org.sparkimage.image.ScaleHint;
@@ -116,7 +116,7 @@ final class Thumbnails {
 
     /** A tar shard's member, found by streaming the shard up to it. */
     private byte[] readMember(FileSystem fs, TarMemberPath member) throws IOException {
-        try (TarReader tar = new TarReader(new BufferedInputStream(fs.open(new Path(member.shard())), 1 << 16), maxBytes)) {
+        try (TarReader tar = new TarReader(TarShards.tarStream(member.shard(), fs.open(new Path(member.shard()))), maxBytes)) {
             for (TarReader.Member m = tar.next(); m != null; m = tar.next()) {
                 if (!m.name().equals(member.member())) continue;
                 if (m.data() == null) throw new IOException(m.message());

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkimage.testing.TestSpark;
 
 /**
- * Tar shards (WebDataset style) as input, made with the system {@code tar}: one row per member
+ * Tar shards (WebDataset style; plain and gzipped) as input, made with the system {@code tar}: one row per member
  * named {@code <shard>/<member>}, the same predictions as the same images as loose files, error
  * rows for bad members and broken shards, and resume at shard granularity.
  */
@@ -97,6 +97,36 @@ class TarInputTest {
     }
 
     @Test
+    void gzippedShardsAreReadLikePlainOnes() throws Exception {
+        Path loose = Files.createDirectories(tmp.resolve("loose"));
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("samples"))) {
+            for (Path p : s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().limit(3).toList()) {
+                Files.copy(p, loose.resolve(p.getFileName()));
+                names.add(p.getFileName().toString());
+            }
+        }
+        Path shards = Files.createDirectories(tmp.resolve("shards"));
+        tar(loose, shards.resolve("a.tar.gz"), "gnu", names, "-z");
+        tar(loose, shards.resolve("b.TGZ"), "pax", names.subList(0, 1), "-z");
+        byte[] gz = Files.readAllBytes(shards.resolve("a.tar.gz"));
+        Files.write(shards.resolve("cut.tgz"), Arrays.copyOf(gz, gz.length / 2));
+        Files.writeString(shards.resolve("fake.tgz"), "not gzip at all");
+
+        ClassificationJob.run(TestSpark.session(), JobOptions.of(shards.toString(), tmp.resolve("out").toString()), QUIET);
+        Map<String, Row> rows = byPath(tmp.resolve("out/predictions"));
+        String base = "file:" + shards;
+        for (String n : names) assertEquals("ok", rows.get(base + "/a.tar.gz/" + n).getAs("status"), n);
+        assertEquals("ok", rows.get(base + "/b.TGZ/" + names.get(0)).getAs("status"));
+        assertEquals("CORRUPT", rows.get(base + "/fake.tgz").getAs("error_code"));
+        Row cut = rows.get(base + "/cut.tgz");
+        assertEquals("TRUNCATED", cut.getAs("error_code"), String.valueOf(cut));
+        long cutMembers = rows.keySet().stream().filter(p -> p.startsWith(base + "/cut.tgz/")).count();
+        assertTrue(cutMembers < names.size(), "a cut archive lost members: " + cutMembers);
+        assertEquals(names.size() + 1 + 1 + 1 + cutMembers, rows.size(), rows.keySet().toString());
+    }
+
+    @Test
     void resumeCountsAShardDoneOnceAndRelabelsAChangedOne() throws Exception {
         Path loose = Files.createDirectories(tmp.resolve("loose"));
         List<String> names = new ArrayList<>();
@@ -132,8 +162,10 @@ class TarInputTest {
         return (int) ((size + 511) / 512 * 512);
     }
 
-    private static void tar(Path dir, Path archive, String format, List<String> members) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("tar", "--format=" + format, "-cf", archive.toString(), "-C", dir.toString()));
+    private static void tar(Path dir, Path archive, String format, List<String> members, String... options) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("tar", "--format=" + format));
+        cmd.addAll(List.of(options));
+        cmd.addAll(List.of("-cf", archive.toString(), "-C", dir.toString()));
         cmd.addAll(members);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes());
