@@ -60,7 +60,8 @@ final class TarShardImages implements Iterator<ImageInput> {
                 return members > 0 ? null : shardFailed(ErrorCode.EMPTY, "tar archive has no members");
             }
             members++;
-            PredictionSchema.FileRef ref = new PredictionSchema.FileRef(new TarMemberPath(shard.path(), m.name()).toString(), m.size(), shard.modificationTime());
+            PredictionSchema.FileRef ref = new PredictionSchema.FileRef(new TarMemberPath(shard.path(), m.name()).toString(),
+                    m.size(), shard.modificationTime());
             return switch (m.problem()) {
                 case NONE -> ImageInput.encoded(null, ref, m.data());
                 case TOO_LARGE -> ImageInput.failed(null, ref, new ImageDecodeException(ErrorCode.TOO_LARGE, m.message()));
@@ -85,6 +86,9 @@ final class TarShardImages implements Iterator<ImageInput> {
         } catch (IOException e) {
             end();
             return shardFailed(ErrorCode.READ_ERROR, "cannot read tar archive after " + members + " members: " + e);
+        } catch (RuntimeException e) { // a parser bug must cost this shard's rest, not the task
+            end();
+            return shardFailed(ErrorCode.INTERNAL, "unexpected failure reading tar archive after " + members + " members: " + e);
         }
     }
 
