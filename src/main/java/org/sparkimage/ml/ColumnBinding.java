@@ -62,8 +62,11 @@ final class ColumnBinding implements RowBinding {
         try {
             if (data == null || data.length == 0) {
                 // What Spark's image source gives a file it could not decode (dropInvalid=false).
-                throw new ImageDecodeException(ErrorCode.CORRUPT, "the image struct has no pixel data (Spark's image source could not decode '"
-                        + origin + "')");
+                throw new ImageDecodeException(ErrorCode.CORRUPT,
+                        "the image struct has no pixel data (Spark's image source could not decode '" + origin + "')");
+            }
+            if (img.isNullAt(1) || img.isNullAt(2) || img.isNullAt(3)) {
+                throw new ImageDecodeException(ErrorCode.CORRUPT, "the image struct has a null height, width or nChannels");
             }
             return ImageInput.decoded(row, ref, DecodedImage.fullSize(
                     InterleavedPixels.fromBgr(img.getInt(2), img.getInt(1), img.getInt(3), data, background, maxPixels)));
