@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.image.DecodeLimits;
 import org.sparkimage.image.DecodeMode;
+import org.sparkimage.util.CommandLines;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -144,15 +144,7 @@ public final class ClassifyCommand implements Callable<Integer> {
 
     /** Runs the command and returns its exit status (for tests and {@link #main}). */
     public static int execute(PrintStream console, String... args) {
-        CommandLine cli = new CommandLine(new ClassifyCommand(console));
-        cli.setOut(new java.io.PrintWriter(console, true));
-        cli.setErr(new java.io.PrintWriter(console, true));
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            console.println("classify: the job failed: " + e);
-            e.printStackTrace(console);
-            return 1;
-        });
-        return cli.execute(args);
+        return CommandLines.execute(new ClassifyCommand(console), console, "classify: the job failed", args);
     }
 
     public static void main(String[] args) {

@@ -18,8 +18,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.job.SparkSessions;
 import org.sparkimage.review.PredictionReader.LabelCount;
+import org.sparkimage.util.CommandLines;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -153,15 +153,7 @@ public final class GalleryCommand implements Callable<Integer> {
 
     /** Runs the command and returns its exit status (for tests and {@link #main}). */
     public static int execute(PrintStream console, String... args) {
-        CommandLine cli = new CommandLine(new GalleryCommand(console));
-        cli.setOut(new java.io.PrintWriter(console, true));
-        cli.setErr(new java.io.PrintWriter(console, true));
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            console.println("gallery: failed: " + e);
-            e.printStackTrace(console);
-            return 1;
-        });
-        return cli.execute(args);
+        return CommandLines.execute(new GalleryCommand(console), console, "gallery: failed", args);
     }
 
     public static void main(String[] args) {
