@@ -211,15 +211,10 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             if (inFlight == null) return;
             long t0 = System.nanoTime();
             try {
-                OrtEngine.Output out;
-                try {
-                    out = inFlightResult.get();
-                } catch (ExecutionException e) {
-                    out = null;
-                    emitFailed(inFlight, PredictionSchema.error(ErrorCode.INFERENCE_FAILED, "model run failed: " + e.getCause(),
-                            bundle.sha256()));
-                }
-                if (out != null) emitPredictions(inFlight, out);
+                emitPredictions(inFlight, inFlightResult.get());
+            } catch (ExecutionException e) {
+                emitFailed(inFlight, PredictionSchema.error(ErrorCode.INFERENCE_FAILED, "model run failed: " + e.getCause(),
+                        bundle.sha256()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the task is being killed; Spark discards its output
                 throw new IllegalStateException("interrupted while waiting for inference", e);

@@ -102,7 +102,8 @@ public final class PredictionSchema {
     /** A {@link #schema(boolean)} row. */
     public static Row row(FileRef file, Result result, boolean withEmbedding) {
         Object[] v = result.values();
-        Object[] values = Arrays.copyOf(new Object[] {file.path()}, 1 + v.length + (withEmbedding ? 3 : 2));
+        Object[] values = new Object[1 + v.length + (withEmbedding ? 3 : 2)];
+        values[0] = file.path();
         System.arraycopy(v, 0, values, 1, v.length);
         values[1 + v.length] = file.size();
         values[2 + v.length] = file.modificationTime();

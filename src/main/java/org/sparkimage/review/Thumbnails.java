@@ -102,8 +102,8 @@ final class Thumbnails {
             throw new IOException("not a file path (a row id?)");
         }
         FileSystem fs = p.getFileSystem(conf);
-        TarMemberPath member = fs.exists(p) ? null : TarMemberPath.parse(path);
-        if (member != null) return readMember(fs, member);
+        TarMemberPath member = TarMemberPath.parse(path); // only such paths pay for the extra lookup
+        if (member != null && !fs.exists(p)) return readMember(fs, member);
         FileStatus status = fs.getFileStatus(p);
         if (!status.isFile()) throw new IOException("not a file");
         if (status.getLen() > maxBytes) throw new IOException("file has " + status.getLen() + " bytes, over " + maxBytes);

@@ -36,13 +36,7 @@ class TarInputTest {
     @Test
     void shardMembersGiveTheSamePredictionsAsLooseFilesAndBadMembersErrorRows() throws Exception {
         Path loose = Files.createDirectories(tmp.resolve("loose"));
-        List<String> names = new ArrayList<>();
-        try (Stream<Path> s = Files.list(Path.of("samples"))) {
-            for (Path p : s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList()) {
-                Files.copy(p, loose.resolve(p.getFileName()));
-                names.add(p.getFileName().toString());
-            }
-        }
+        List<String> names = copySamples(loose, Integer.MAX_VALUE);
         assertTrue(names.size() >= 5, "samples");
         Files.writeString(loose.resolve("notes.txt"), "a caption, not an image");
         Files.createSymbolicLink(loose.resolve("link.jpg"), loose.resolve(names.get(0)).getFileName());
@@ -99,13 +93,7 @@ class TarInputTest {
     @Test
     void gzippedShardsAreReadLikePlainOnes() throws Exception {
         Path loose = Files.createDirectories(tmp.resolve("loose"));
-        List<String> names = new ArrayList<>();
-        try (Stream<Path> s = Files.list(Path.of("samples"))) {
-            for (Path p : s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().limit(3).toList()) {
-                Files.copy(p, loose.resolve(p.getFileName()));
-                names.add(p.getFileName().toString());
-            }
-        }
+        List<String> names = copySamples(loose, 3);
         Path shards = Files.createDirectories(tmp.resolve("shards"));
         tar(loose, shards.resolve("a.tar.gz"), "gnu", names, "-z");
         tar(loose, shards.resolve("b.TGZ"), "pax", names.subList(0, 1), "-z");
@@ -129,13 +117,7 @@ class TarInputTest {
     @Test
     void resumeCountsAShardDoneOnceAndRelabelsAChangedOne() throws Exception {
         Path loose = Files.createDirectories(tmp.resolve("loose"));
-        List<String> names = new ArrayList<>();
-        try (Stream<Path> s = Files.list(Path.of("samples"))) {
-            for (Path p : s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().limit(4).toList()) {
-                Files.copy(p, loose.resolve(p.getFileName()));
-                names.add(p.getFileName().toString());
-            }
-        }
+        List<String> names = copySamples(loose, 4);
         Path shards = Files.createDirectories(tmp.resolve("shards"));
         tar(loose, shards.resolve("a.tar"), "gnu", names.subList(0, 2));
         tar(loose, shards.resolve("b.tar"), "gnu", names.subList(2, 4));
@@ -156,6 +138,18 @@ class TarInputTest {
         Map<String, Row> rows = byPath(tmp.resolve("out/predictions"));
         assertEquals(5, rows.size());
         assertNull(rows.get("file:" + shards + "/b.tar"), "no row for the shard itself");
+    }
+
+    /** Copies the first {@code limit} sample photos (by name) into {@code dir}; their names. */
+    private static List<String> copySamples(Path dir, int limit) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("samples"))) {
+            for (Path p : s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().limit(limit).toList()) {
+                Files.copy(p, dir.resolve(p.getFileName()));
+                names.add(p.getFileName().toString());
+            }
+        }
+        return names;
     }
 
     private static int pad(long size) {
