@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.SparkSession;
-import org.sparkimage.job.JobOptions;
-import org.sparkimage.job.ModelBundle;
+import org.sparkimage.core.ClassifierSettings;
+import org.sparkimage.core.ModelBundle;
 import org.sparkimage.job.SparkSessions;
 
 import picocli.CommandLine;
@@ -56,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--master", defaultValue = "local[2]", description = "Spark master. Default: ${DEFAULT-VALUE}.")
     String master;
 
-    @Option(names = "--batch-size", defaultValue = "" + JobOptions.DEFAULT_BATCH_SIZE,
+    @Option(names = "--batch-size", defaultValue = "" + ClassifierSettings.DEFAULT_BATCH_SIZE,
             description = "Images per ONNX Runtime call, in the ceilings and the job. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 

@@ -21,9 +21,10 @@ import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.image.Preprocessor;
 import org.sparkimage.image.ScaleHint;
 import org.sparkimage.job.ClassificationJob;
+import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.job.JobOptions;
 import org.sparkimage.job.JobSummary;
-import org.sparkimage.job.ModelBundle;
+import org.sparkimage.core.ModelBundle;
 
 /** Measures C, D (scaled and javax.imageio) and E on one corpus, in that order, in this JVM. */
 final class CorpusBench {
@@ -94,7 +95,7 @@ final class CorpusBench {
             deleteRecursively(roundOutput);
             JobSummary job = ClassificationJob.run(spark, JobOptions.of(corpus.toString(), roundOutput.toString())
                     .withDecodeMode(DecodeMode.SCALED).withBatchSize(batchSize), log);
-            if (e.add(job.images() / job.wallSeconds())) {
+            if (e.add(job.counts().images() / job.wallSeconds())) {
                 bestJob = job;
                 bestOutput = roundOutput;
             }

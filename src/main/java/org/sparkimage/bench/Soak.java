@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.job.ClassificationJob;
+import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.job.JobOptions;
 import org.sparkimage.job.JobSummary;
 
@@ -38,9 +39,9 @@ final class Soak {
             samples = sampler.samples();
         }
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("images", summary.images());
+        f.put("images", summary.counts().images());
         f.put("seconds", BenchReport.round(summary.wallSeconds()));
-        f.put("images_per_sec", BenchReport.round(summary.images() / summary.wallSeconds()));
+        f.put("images_per_sec", BenchReport.round(summary.counts().images() / summary.wallSeconds()));
         int q = Math.max(1, samples.size() / 4);
         List<MemorySampler.Sample> second = samples.subList(Math.min(q, samples.size() - 1), Math.min(2 * q, samples.size()));
         List<MemorySampler.Sample> last = samples.subList(Math.max(0, samples.size() - q), samples.size());

@@ -23,6 +23,12 @@ public enum DecodeMode {
         }
     }
 
+    /** The name as the CLI and the ML Param spell it: {@code scaled}, {@code full}, {@code imageio}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
     /** The decoder for this mode, built on {@code base}. */
     public ImageDecoder decoder(GuardedImageDecoder base) {
         return this == IMAGEIO ? base.withoutNativeJpeg() : base;

@@ -10,10 +10,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Lists the input files on the driver through the Hadoop FileSystem: a path, a directory (walked
@@ -23,20 +19,14 @@ import org.apache.spark.sql.types.StructType;
  * 0-byte files, which must still get their EMPTY row.
  */
 final class FileLister {
-    /** The listing's rows: what tasks need to read a file and what resume matches on. */
-    static final StructType SCHEMA = new StructType()
-            .add("path", DataTypes.StringType, false)
-            .add("length", DataTypes.LongType, false)
-            .add("modificationTime", DataTypes.TimestampType, false);
-
     private FileLister() {
     }
 
-    static List<Row> list(String input, Configuration hadoop) throws IOException {
+    static List<ListedFile> list(String input, Configuration hadoop) throws IOException {
         Path pattern = new Path(input);
         FileSystem fs = pattern.getFileSystem(hadoop);
         FileStatus[] roots = fs.globStatus(pattern);
-        List<Row> files = new ArrayList<>();
+        List<ListedFile> files = new ArrayList<>();
         if (roots == null) return files;
         ArrayDeque<Path> dirs = new ArrayDeque<>();
         for (FileStatus root : roots) {
@@ -56,7 +46,7 @@ final class FileLister {
         return files;
     }
 
-    private static Row row(FileStatus f) {
-        return RowFactory.create(f.getPath().toString(), f.getLen(), new Timestamp(f.getModificationTime()));
+    private static ListedFile row(FileStatus f) {
+        return new ListedFile(f.getPath().toString(), f.getLen(), new Timestamp(f.getModificationTime()));
     }
 }

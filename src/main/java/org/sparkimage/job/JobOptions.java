@@ -1,58 +1,42 @@
 package org.sparkimage.job;
 
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.sparkimage.image.DecodeLimits;
+import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.image.DecodeMode;
 
 /**
- * Everything one classification run needs; built by the CLI (or a test).
+ * Everything one classification run needs; built by the CLI ({@link ClassifyCommand}), the
+ * benchmark or a test.
  *
- * @param input        path, glob or Hadoop URI of the image files (directories are walked recursively), or of
- *                     a Parquet table when {@code table} is set
- * @param output       output directory (any Hadoop URI)
- * @param model        {@code default} or an ONNX file
- * @param modelCard    card file, or null to use the card embedded in the model
- * @param master       Spark master URL, or null to keep what spark-submit set
- * @param batchSize    images per ONNX Runtime call
- * @param topK         classes per row in {@code top_k}; 0 = min(5, classes)
- * @param partitions   partitions of each commit chunk; 0 = sized from the cluster and the chunk's file count
- * @param commitEvery  files per commit chunk: an interrupted run loses at most the chunks in flight
- * @param overwrite    replace an existing output
- * @param resume       keep the committed rows of an existing output and label only the files without one
- * @param maxFileBytes files larger than this are error rows (TOO_LARGE) without being read
- * @param decodeLimits pixel limit (TOO_LARGE from the header) and per-image decode time budget (TIMEOUT)
- * @param decodeMode   scaled (DCT-scaled JPEG decode), full, or imageio (the slow baseline)
- * @param embeddings   add the model's pooled features as an {@code embedding} vector column
- * @param table        read images from a Parquet table's binary column instead of files; null for files
- * @param progressSeconds interval of the console progress line; 0 = off
- * @param sparkConf    extra Spark settings
+ * @param input      path, glob or Hadoop URI of the image files (directories are walked
+ *                   recursively), or of a Parquet table when {@code table} is set
+ * @param output     output directory (any Hadoop URI)
+ * @param model      {@code default}, or the path or Hadoop URI of an ONNX file
+ * @param modelCard  card file, or null to use the card embedded in the model
+ * @param classifier what the partition function does per image (batch size, top-k, limits, decode mode, embeddings)
+ * @param table      read images from a Parquet table's binary column instead of files; null for files
+ * @param run        how the run is cut into commits and reported
  */
-public record JobOptions(
-        String input,
-        String output,
-        String model,
-        Path modelCard,
-        String master,
-        int batchSize,
-        int topK,
-        int partitions,
-        int commitEvery,
-        boolean overwrite,
-        boolean resume,
-        long maxFileBytes,
-        DecodeLimits decodeLimits,
-        DecodeMode decodeMode,
-        boolean embeddings,
-        TableInput table,
-        int progressSeconds,
-        Map<String, String> sparkConf) {
+public record JobOptions(String input, String output, String model, Path modelCard, ClassifierSettings classifier,
+                         TableInput table, Run run) {
 
-    /** 16: in the job, where decoding competes for the cache, larger batches reuse the weights better (docs/throughput.md). */
-    public static final int DEFAULT_BATCH_SIZE = 16;
-    public static final long DEFAULT_MAX_FILE_BYTES = 256L << 20;
+    /** Files per commit chunk unless asked otherwise. */
     public static final int DEFAULT_COMMIT_EVERY = 5000;
+    /** Seconds between progress lines unless asked otherwise. */
+    public static final int DEFAULT_PROGRESS_SECONDS = 10;
+
+    /** What to do with an output directory that exists. */
+    public enum OutputMode {
+        /** Refuse (exit 4). */
+        CREATE,
+        /** Delete it first. */
+        OVERWRITE,
+        /** Keep its committed rows and label only files without one. */
+        RESUME
+    }
 
     /**
      * Images stored in a Parquet table, one per row (Hugging Face style).
@@ -60,56 +44,95 @@ public record JobOptions(
      * @param binaryColumn the column with the encoded image bytes
      * @param idColumn     a column that names each row in {@code path}; null: {@code <table>#<row id>}
      */
-    public record TableInput(String binaryColumn, String idColumn) implements java.io.Serializable {
+    public record TableInput(String binaryColumn, String idColumn) implements Serializable {
+        /** Refuses a blank column name. */
         public TableInput {
             if (binaryColumn == null || binaryColumn.isBlank()) throw new IllegalArgumentException("--binary-column is empty");
         }
     }
 
+    /**
+     * How a run is executed.
+     *
+     * @param master          Spark master URL, or null to keep what spark-submit set
+     * @param partitions      partitions of each commit chunk; 0 = sized from the cluster and the chunk
+     * @param commitEvery     files per commit chunk: an interrupted run loses at most the chunks in flight
+     * @param outputMode      what happens to an existing output
+     * @param progressSeconds interval of the console progress line; 0 = off
+     * @param sparkConf       extra Spark settings
+     */
+    public record Run(String master, int partitions, int commitEvery, OutputMode outputMode, int progressSeconds,
+                      Map<String, String> sparkConf) {
+        /** Checks the values and copies the settings. */
+        public Run {
+            if (partitions < 0) throw new IllegalArgumentException("--partitions must be >= 0");
+            if (commitEvery < 1) throw new IllegalArgumentException("--commit-every must be >= 1");
+            if (progressSeconds < 0) throw new IllegalArgumentException("--progress-seconds must be >= 0");
+            if (outputMode == null) throw new IllegalArgumentException("output mode is required");
+            sparkConf = Map.copyOf(sparkConf);
+        }
+
+        /** The defaults: local or spark-submit's master, sized partitions, refuse an existing output. */
+        public static final Run DEFAULT = new Run(null, 0, DEFAULT_COMMIT_EVERY, OutputMode.CREATE, DEFAULT_PROGRESS_SECONDS, Map.of());
+    }
+
+    /** Checks what no single part can check alone. */
     public JobOptions {
-        if (batchSize < 1 || batchSize > 1024) throw new IllegalArgumentException("--batch-size must be in 1..1024");
-        if (topK < 0) throw new IllegalArgumentException("--top-k must be >= 0");
-        if (partitions < 0) throw new IllegalArgumentException("--partitions must be >= 0");
-        if (decodeLimits == null || decodeMode == null) throw new IllegalArgumentException("decode limits and mode are required");
-        if (commitEvery < 1) throw new IllegalArgumentException("--commit-every must be >= 1");
-        if (overwrite && resume) throw new IllegalArgumentException("--overwrite and --resume exclude each other");
-        if (table != null && resume) throw new IllegalArgumentException("--resume works on files, not on a --binary-column table");
-        sparkConf = Map.copyOf(sparkConf);
+        if (input == null || output == null) throw new IllegalArgumentException("--input and --output are required");
+        if (classifier == null || run == null) throw new IllegalArgumentException("classifier settings and run are required");
+        if (table != null && run.outputMode() == OutputMode.RESUME) {
+            throw new IllegalArgumentException("--resume works on files, not on a --binary-column table");
+        }
     }
 
     /** Defaults for everything but input and output. */
     public static JobOptions of(String input, String output) {
-        return new JobOptions(input, output, "default", null, null, DEFAULT_BATCH_SIZE, 0, 0, DEFAULT_COMMIT_EVERY,
-                false, false, DEFAULT_MAX_FILE_BYTES, DecodeLimits.DEFAULT, DecodeMode.SCALED, false, null, 10, Map.of());
+        return new JobOptions(input, output, "default", null, ClassifierSettings.DEFAULTS, null, Run.DEFAULT);
     }
 
+    /** True when an existing output is continued. */
+    public boolean resume() {
+        return run.outputMode() == OutputMode.RESUME;
+    }
+
+    /** A copy reading a Parquet table. */
     public JobOptions withTable(TableInput t) {
-        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, commitEvery, overwrite,
-                resume, maxFileBytes, decodeLimits, decodeMode, embeddings, t, progressSeconds, sparkConf);
+        return new JobOptions(input, output, model, modelCard, classifier, t, run);
     }
 
+    /** A copy with other classifier settings. */
+    public JobOptions withClassifier(ClassifierSettings c) {
+        return new JobOptions(input, output, model, modelCard, c, table, run);
+    }
+
+    /** A copy with embeddings on or off. */
     public JobOptions withEmbeddings(boolean on) {
-        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, commitEvery, overwrite,
-                resume, maxFileBytes, decodeLimits, decodeMode, on, table, progressSeconds, sparkConf);
+        return withClassifier(classifier.withEmbeddings(on));
     }
 
+    /** A copy with another batch size. */
     public JobOptions withBatchSize(int n) {
-        return new JobOptions(input, output, model, modelCard, master, n, topK, partitions, commitEvery, overwrite,
-                resume, maxFileBytes, decodeLimits, decodeMode, embeddings, table, progressSeconds, sparkConf);
+        return withClassifier(classifier.withBatchSize(n));
     }
 
+    /** A copy with another decode mode. */
     public JobOptions withDecodeMode(DecodeMode mode) {
-        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, commitEvery, overwrite,
-                resume, maxFileBytes, decodeLimits, mode, embeddings, table, progressSeconds, sparkConf);
+        return withClassifier(classifier.withDecodeMode(mode));
     }
 
+    /** A copy with another run. */
+    public JobOptions withRun(Run r) {
+        return new JobOptions(input, output, model, modelCard, classifier, table, r);
+    }
+
+    /** A copy with a fixed number of partitions per commit chunk (0 = sized). */
     public JobOptions withPartitions(int n) {
-        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, n, commitEvery, overwrite,
-                resume, maxFileBytes, decodeLimits, decodeMode, embeddings, table, progressSeconds, sparkConf);
+        return withRun(new Run(run.master(), n, run.commitEvery(), run.outputMode(), run.progressSeconds(), run.sparkConf()));
     }
 
+    /** A copy that continues an existing output, committing every {@code filesPerCommit} files. */
     public JobOptions resuming(int filesPerCommit) {
-        return new JobOptions(input, output, model, modelCard, master, batchSize, topK, partitions, filesPerCommit,
-                false, true, maxFileBytes, decodeLimits, decodeMode, embeddings, table, progressSeconds, sparkConf);
+        return withRun(new Run(run.master(), run.partitions(), filesPerCommit, OutputMode.RESUME, run.progressSeconds(),
+                run.sparkConf()));
     }
 }

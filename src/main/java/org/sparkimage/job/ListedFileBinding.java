@@ -1,17 +1,21 @@
 package org.sparkimage.job;
 
-import java.sql.Timestamp;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
+import org.sparkimage.core.ClassificationResult;
+import org.sparkimage.core.ImageInput;
+import org.sparkimage.core.ImageRef;
+import org.sparkimage.core.PredictionSchema;
+import org.sparkimage.core.RowBinding;
 import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.io.TarShards;
 
 /**
- * Files listed by {@link FileLister} ({@code path, length, modificationTime}), read in the task
+ * Files listed by {@link FileLister} ({@link ListedFile} rows), read in the task
  * through the Hadoop file system, to {@code <output>/predictions} rows; a tar file is a
  * shard whose members are the images ({@link TarShardImages}).
  */
@@ -31,7 +35,7 @@ final class ListedFileBinding implements RowBinding {
 
     @Override
     public Iterator<ImageInput> images(Row row) {
-        PredictionSchema.FileRef file = new PredictionSchema.FileRef(row.getString(0), row.getLong(1), (Timestamp) row.get(2));
+        ImageRef file = ListedFile.of(row).ref();
         if (fetcher == null) fetcher = new FileFetcher(hadoopConf.value(), maxFileBytes);
         if (TarShards.isShard(file.path())) return new TarShardImages(file, fetcher, maxFileBytes);
         ImageInput image;
@@ -44,7 +48,7 @@ final class ListedFileBinding implements RowBinding {
     }
 
     @Override
-    public Row output(Row input, PredictionSchema.FileRef ref, PredictionSchema.Result result) {
-        return PredictionSchema.row(ref, result, embeddings);
+    public Row output(Row input, ImageRef ref, ClassificationResult result) {
+        return PredictionSchema.predictionRow(ref, result, embeddings);
     }
 }

@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.io.TarMemberPath;
 import org.apache.spark.sql.types.StructType;
 
@@ -37,7 +38,7 @@ final class PredictionStore {
     private final StructType schema;
 
     /** What a resumed run finds: files still to label, rows kept, stale rows dropped. */
-    record Plan(List<Row> todo, long kept, long stale) {}
+    record Plan(List<ListedFile> todo, long kept, long stale) {}
 
     /** @param schema the rows' schema (with or without the embedding column) */
     PredictionStore(SparkSession spark, FileSystem fs, Path output, StructType schema) {
@@ -68,7 +69,7 @@ final class PredictionStore {
     }
 
     /**
-     * Compares the table with the current listing ({@code path, length, modificationTime}): files
+     * Compares the table with the current listing: files
      * with a matching committed row are done; the rest are to label. Stale rows are dropped from
      * the table before this returns, so that the table plus the labeled rest has one row per file.
      *
@@ -76,15 +77,16 @@ final class PredictionStore {
      * to its shard's listing row: a shard's members are committed together, in one task of one
      * chunk, so one matching member row means the whole shard is done.
      */
-    Plan plan(Dataset<Row> listing) throws IOException {
-        Column path = functions.col("path");
+    Plan plan(List<ListedFile> listed) throws IOException {
+        Dataset<Row> listing = spark.createDataFrame(listed.stream().map(ListedFile::toRow).toList(), ListedFile.SCHEMA);
+        Column path = functions.col(PredictionSchema.PATH);
         Dataset<Row> committed = committed().withColumn(SOURCE,
                 functions.when(path.rlike(TarMemberPath.REGEX), functions.regexp_extract(path, TarMemberPath.REGEX, 1)).otherwise(path));
-        Column member = committed.col(SOURCE).notEqual(committed.col("path"));
-        Column sameFile = committed.col(SOURCE).equalTo(listing.col("path"))
-                .and(committed.col("modification_time").equalTo(listing.col("modificationTime")))
-                .and(member.or(committed.col("file_size").equalTo(listing.col("length"))));
-        List<Row> todo = listing.join(committed, sameFile, "left_anti").collectAsList();
+        Column member = committed.col(SOURCE).notEqual(committed.col(PredictionSchema.PATH));
+        Column sameFile = committed.col(SOURCE).equalTo(listing.col(ListedFile.PATH))
+                .and(committed.col(PredictionSchema.MODIFICATION_TIME).equalTo(listing.col(ListedFile.MODIFICATION_TIME)))
+                .and(member.or(committed.col(PredictionSchema.FILE_SIZE).equalTo(listing.col(ListedFile.LENGTH))));
+        List<ListedFile> todo = listing.join(committed, sameFile, "left_anti").collectAsList().stream().map(ListedFile::of).toList();
         Dataset<Row> kept = committed.join(listing, sameFile, "left_semi").drop(SOURCE);
         long keptRows = kept.count();
         long stale = committed.count() - keptRows;

@@ -8,6 +8,8 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.zip.ZipException;
 
+import org.sparkimage.core.ImageInput;
+import org.sparkimage.core.ImageRef;
 import org.sparkimage.image.ErrorCode;
 import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.io.TarMemberPath;
@@ -23,7 +25,7 @@ import org.sparkimage.io.TarShards;
  * be read or has no members gives one error row named by the shard's own path for the rest.
  */
 final class TarShardImages implements Iterator<ImageInput> {
-    private final PredictionSchema.FileRef shard;
+    private final ImageRef shard;
     private final FileFetcher fetcher;
     private final long maxMemberBytes;
     private TarReader reader;
@@ -31,7 +33,7 @@ final class TarShardImages implements Iterator<ImageInput> {
     private boolean done;
     private int members;
 
-    TarShardImages(PredictionSchema.FileRef shard, FileFetcher fetcher, long maxMemberBytes) {
+    TarShardImages(ImageRef shard, FileFetcher fetcher, long maxMemberBytes) {
         this.shard = shard;
         this.fetcher = fetcher;
         this.maxMemberBytes = maxMemberBytes;
@@ -60,7 +62,7 @@ final class TarShardImages implements Iterator<ImageInput> {
                 return members > 0 ? null : shardFailed(ErrorCode.EMPTY, "tar archive has no members");
             }
             members++;
-            PredictionSchema.FileRef ref = new PredictionSchema.FileRef(new TarMemberPath(shard.path(), m.name()).toString(),
+            ImageRef ref = new ImageRef(new TarMemberPath(shard.path(), m.name()).toString(),
                     m.size(), shard.modificationTime());
             return switch (m.problem()) {
                 case NONE -> ImageInput.encoded(null, ref, m.data());

@@ -9,9 +9,11 @@ import org.sparkimage.image.DecodedImage;
 import org.sparkimage.image.ErrorCode;
 import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.image.InterleavedPixels;
-import org.sparkimage.job.ImageInput;
-import org.sparkimage.job.PredictionSchema;
-import org.sparkimage.job.RowBinding;
+import org.sparkimage.core.ClassificationResult;
+import org.sparkimage.core.ImageInput;
+import org.sparkimage.core.ImageRef;
+import org.sparkimage.core.PredictionSchema;
+import org.sparkimage.core.RowBinding;
 
 /**
  * The transformer's binding: the image is one column of the input row (encoded bytes, or Spark's
@@ -47,40 +49,44 @@ final class ColumnBinding implements RowBinding {
 
     private ImageInput fromBytes(Row row) {
         byte[] data = row.isNullAt(column) ? null : (byte[]) row.get(column);
-        return ImageInput.inline(row, new PredictionSchema.FileRef("", data == null ? 0 : data.length, null), data, maxBytes);
+        return ImageInput.inline(row, new ImageRef("", data == null ? 0 : data.length, null), data, maxBytes);
     }
 
     private ImageInput fromStruct(Row row) {
         if (row.isNullAt(column)) {
-            return ImageInput.failed(row, new PredictionSchema.FileRef("", 0, null),
+            return ImageInput.failed(row, new ImageRef("", 0, null),
                     new ImageDecodeException(ErrorCode.EMPTY, "the image struct is null"));
         }
         Row img = row.getStruct(column);
-        String origin = img.isNullAt(0) ? "" : img.getString(0);
-        byte[] data = img.isNullAt(5) ? null : (byte[]) img.get(5);
-        PredictionSchema.FileRef ref = new PredictionSchema.FileRef(origin, data == null ? 0 : data.length, null);
+        String origin = img.getAs("origin");
+        byte[] data = img.getAs("data");
+        ImageRef ref = new ImageRef(origin == null ? "" : origin, data == null ? 0 : data.length, null);
         try {
             if (data == null || data.length == 0) {
                 // What Spark's image source gives a file it could not decode (dropInvalid=false).
                 throw new ImageDecodeException(ErrorCode.CORRUPT,
                         "the image struct has no pixel data (Spark's image source could not decode '" + origin + "')");
             }
-            if (img.isNullAt(1) || img.isNullAt(2) || img.isNullAt(3)) {
+            Integer height = img.getAs("height");
+            Integer width = img.getAs("width");
+            Integer channels = img.getAs("nChannels");
+            if (height == null || width == null || channels == null) {
                 throw new ImageDecodeException(ErrorCode.CORRUPT, "the image struct has a null height, width or nChannels");
             }
             return ImageInput.decoded(row, ref, DecodedImage.fullSize(
-                    InterleavedPixels.fromBgr(img.getInt(2), img.getInt(1), img.getInt(3), data, background, maxPixels)));
+                    InterleavedPixels.fromBgr(width, height, channels, data, background, maxPixels)));
         } catch (ImageDecodeException e) {
             return ImageInput.failed(row, ref, e);
         }
     }
 
     @Override
-    public Row output(Row input, PredictionSchema.FileRef ref, PredictionSchema.Result result) {
+    public Row output(Row input, ImageRef ref, ClassificationResult result) {
+        // The output schema is the input's plus the result (and embedding) columns, appended.
         int n = input.length();
         Object[] values = new Object[n + (embeddings ? 2 : 1)];
         for (int i = 0; i < n; i++) values[i] = input.get(i);
-        values[n] = result.asRow();
+        values[n] = PredictionSchema.resultRow(result);
         if (embeddings) values[n + 1] = result.embedding();
         return RowFactory.create(values);
     }

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
@@ -30,17 +30,17 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.sparkimage.image.DecodeLimits;
+import org.sparkimage.core.ClassifierSettings;
+import org.sparkimage.core.ModelBundle;
+import org.sparkimage.core.PartitionClassifier;
+import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.image.DecodeMode;
-import org.sparkimage.job.JobOptions;
-import org.sparkimage.job.ModelBundle;
-import org.sparkimage.job.PartitionClassifier;
-import org.sparkimage.job.PredictionSchema;
 import org.sparkimage.model.ModelCard;
 
 /**
@@ -97,7 +97,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         batchSize = new IntParam(this, "batchSize", "images per ONNX Runtime run", ParamValidators.gt(0));
         topK = new IntParam(this, "topK", "classes kept in top_k (at most the number of classes)", ParamValidators.gt(0));
         decodeMode = new Param<>(this, "decodeMode", "scaled (JPEG DCT scaling), full or imageio", ParamValidators.inArray(
-                new String[] {"scaled", "full", "imageio"}));
+                Arrays.stream(DecodeMode.values()).map(DecodeMode::toString).toArray(String[]::new)));
         maxMegapixels = new DoubleParam(this, "maxMegapixels", "larger images are TOO_LARGE error rows", ParamValidators.gt(0));
         decodeTimeoutSeconds = new DoubleParam(this, "decodeTimeoutSeconds", "per-image decode time budget", ParamValidators.gt(0));
         maxImageBytes = new LongParam(this, "maxImageBytes", "larger encoded images are TOO_LARGE error rows", ParamValidators.gt(0));
@@ -107,12 +107,12 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         setDefault(embeddings, false);
         setDefault(model, "default");
         setDefault(modelCard, "");
-        setDefault(batchSize, JobOptions.DEFAULT_BATCH_SIZE);
-        setDefault(topK, 5);
-        setDefault(decodeMode, "scaled");
-        setDefault(maxMegapixels, DecodeLimits.DEFAULT_MAX_PIXELS / 1e6);
-        setDefault(decodeTimeoutSeconds, (double) DecodeLimits.DEFAULT_TIME_BUDGET.toSeconds());
-        setDefault(maxImageBytes, JobOptions.DEFAULT_MAX_FILE_BYTES);
+        setDefault(batchSize, ClassifierSettings.DEFAULT_BATCH_SIZE);
+        setDefault(topK, ClassifierSettings.DEFAULT_TOP_K);
+        setDefault(decodeMode, ClassifierSettings.DEFAULT_DECODE_MODE.toString());
+        setDefault(maxMegapixels, ClassifierSettings.DEFAULT_MAX_MEGAPIXELS);
+        setDefault(decodeTimeoutSeconds, ClassifierSettings.DEFAULT_DECODE_TIMEOUT_SECONDS);
+        setDefault(maxImageBytes, ClassifierSettings.DEFAULT_MAX_IMAGE_BYTES);
     }
 
     @Override
@@ -178,7 +178,10 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         if (bundle == null) {
             String card = getModelCard();
             try {
-                bundle = ModelBundle.resolve(getModel(), card.isEmpty() ? null : java.nio.file.Path.of(card));
+                // The active session's Hadoop settings reach the model's file system (credentials, HDFS).
+                Configuration hadoop = SparkSession.getActiveSession().isDefined()
+                        ? SparkSession.getActiveSession().get().sparkContext().hadoopConfiguration() : new Configuration();
+                bundle = ModelBundle.resolve(getModel(), card.isEmpty() ? null : java.nio.file.Path.of(card), hadoop);
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot use model '" + getModel() + "': " + e.getMessage(), e);
             }
@@ -208,15 +211,20 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         if (getEmbeddings() && card.featuresName() == null) {
             throw new IllegalArgumentException("embeddings are on but the card of model '" + card.name() + "' names no features output");
         }
-        DecodeLimits limits = new DecodeLimits(Math.round(getMaxMegapixels() * 1e6),
-                Duration.ofMillis(Math.round(getDecodeTimeoutSeconds() * 1000)));
+        ClassifierSettings settings = settings();
         StructType schema = dataset.schema();
         ColumnBinding binding = new ColumnBinding(schema.fieldIndex(getInputCol()), imageStruct(schema.apply(getInputCol()).dataType()),
-                getMaxImageBytes(), limits.maxPixels(), card.background(), getEmbeddings());
-        PartitionClassifier classifier = new PartitionClassifier(broadcast(dataset.sparkSession().sparkContext()),
-                new PartitionClassifier.Settings(getBatchSize(), getTopK(), limits, DecodeMode.parse(getDecodeMode()), getEmbeddings()),
+                settings.maxImageBytes(), settings.decodeLimits().maxPixels(), card.background(), getEmbeddings());
+        PartitionClassifier classifier = new PartitionClassifier(broadcast(dataset.sparkSession().sparkContext()), settings,
                 binding, null);
         return dataset.toDF().mapPartitions(classifier, Encoders.row(outSchema));
+    }
+
+    /** The partition function's settings from this stage's Params. */
+    ClassifierSettings settings() {
+        return new ClassifierSettings(getBatchSize(), getTopK(), getMaxImageBytes(),
+                ClassifierSettings.decodeLimits(getMaxMegapixels(), getDecodeTimeoutSeconds()), DecodeMode.parse(getDecodeMode()),
+                getEmbeddings());
     }
 
     @Override

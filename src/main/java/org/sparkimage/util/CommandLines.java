@@ -15,6 +15,7 @@ public final class CommandLines {
      */
     public static int execute(Object command, PrintStream console, String failure, String... args) {
         CommandLine cli = new CommandLine(command);
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // --decode full, FULL or Full
         cli.setOut(new PrintWriter(console, true));
         cli.setErr(new PrintWriter(console, true));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -19,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.ReferenceData.Expected;
 import org.sparkimage.testing.TestSpark;
@@ -140,7 +141,7 @@ class ClassifyCommandTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int exit = ClassifyCommand.execute(new PrintStream(buf, true, StandardCharsets.UTF_8),
                 "--input", ReferenceData.nsfwDir().resolve("images").toString(), "--output", out.toString(), "--master", "local[2]");
-        assertEquals(ClassificationJob.EXIT_OUTPUT_EXISTS, exit, buf.toString(StandardCharsets.UTF_8));
+        assertEquals(JobException.EXIT_OUTPUT_EXISTS, exit, buf.toString(StandardCharsets.UTF_8));
         assertTrue(buf.toString(StandardCharsets.UTF_8).contains("--overwrite"));
     }
 
@@ -150,11 +151,11 @@ class ClassifyCommandTest {
         assertEquals(2, run("--input", "a", "--output", "b", "--batch-size", "0"));
         assertEquals(2, run("--input", "a", "--output", "b", "--overwrite", "--resume"));
         assertEquals(2, run("--input", "a", "--output", "b", "--commit-every", "0"));
-        assertEquals(ClassificationJob.EXIT_INPUT, run("--input", tmp.resolve("nope").toString(), "--output", tmp.resolve("o1").toString()));
+        assertEquals(JobException.EXIT_INPUT, run("--input", tmp.resolve("nope").toString(), "--output", tmp.resolve("o1").toString()));
         Path notAModel = Files.writeString(tmp.resolve("bad.onnx"), "not a model");
-        assertEquals(ClassificationJob.EXIT_MODEL, run("--input", tmp.toString(), "--output", tmp.resolve("o2").toString(),
+        assertEquals(JobException.EXIT_MODEL, run("--input", tmp.toString(), "--output", tmp.resolve("o2").toString(),
                 "--model", notAModel.toString()));
-        assertEquals(ClassificationJob.EXIT_MODEL, run("--input", tmp.toString(), "--output", tmp.resolve("o3").toString(),
+        assertEquals(JobException.EXIT_MODEL, run("--input", tmp.toString(), "--output", tmp.resolve("o3").toString(),
                 "--model", tmp.resolve("missing.onnx").toString()));
     }
 

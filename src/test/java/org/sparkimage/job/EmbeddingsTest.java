@@ -15,6 +15,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.ReferenceData.Expected;
 import org.sparkimage.testing.TestSpark;
@@ -78,7 +79,7 @@ class EmbeddingsTest {
         int exit = ClassifyCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), "--input", "samples",
                 "--output", tmp.resolve("out2").toString(), "--embeddings", "--model-card",
                 "conf/models/onnx-zoo-mobilenetv2-12.card.json", "--master", "local[2]");
-        assertEquals(ClassificationJob.EXIT_MODEL, exit, log.toString(StandardCharsets.UTF_8));
+        assertEquals(JobException.EXIT_MODEL, exit, log.toString(StandardCharsets.UTF_8));
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("features"));
     }
 }

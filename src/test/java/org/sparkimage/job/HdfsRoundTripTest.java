@@ -41,7 +41,7 @@ class HdfsRoundTripTest {
             String output = root + "/labels";
             PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
             JobSummary first = ClassificationJob.run(TestSpark.session(), JobOptions.of(root + "/images", output), quiet);
-            assertEquals(3, first.images());
+            assertEquals(3, first.counts().images());
 
             Map<String, Row> rows = readBack(output);
             assertEquals(3, rows.size());
@@ -62,7 +62,7 @@ class HdfsRoundTripTest {
             Map<String, Row> after = readBack(output);
             assertEquals(4, after.size());
             assertEquals(4, TestSpark.session().read().parquet(output + "/predictions").count(), "one row per file");
-            assertEquals(2, resumed.labeled());
+            assertEquals(2, resumed.counts().labeled());
             assertEquals(2, resumed.resume().kept());
             assertEquals(1, resumed.resume().staleDropped());
             assertEquals(rows.get("chelsea.png"), after.get("chelsea.png"));

@@ -38,16 +38,17 @@ class RowContractTest {
             rows.put(path.substring(path.lastIndexOf('/') + 1), r);
         }
         assertEquals(4, rows.size(), rows.keySet().toString());
-        assertEquals(4, summary.images());
+        assertEquals(4, summary.counts().images());
         assertEquals("EMPTY", rows.get("empty.jpg").getString(rows.get("empty.jpg").fieldIndex("error_code")));
         assertEquals("NOT_AN_IMAGE", rows.get("notes.txt").getAs("error_code"));
         assertEquals("ok", rows.get("photo café 1.PNG").getAs("status"));
         assertEquals("ok", rows.get("rocket").getAs("status"));
         assertEquals(Integer.valueOf(451), rows.get("photo café 1.PNG").getAs("width"));
         // The summary adds up the tasks' counts; reading the table back must give the same.
-        assertEquals(Map.of("EMPTY", 1L, "NOT_AN_IMAGE", 1L), summary.errorCodes());
-        assertEquals(ClassificationJob.RowCounts.of(TestSpark.session().read().parquet(tmp.resolve("out/predictions").toString())),
-                new ClassificationJob.RowCounts(summary.images(), summary.errorCodes()));
+        assertEquals(Map.of("EMPTY", 1L, "NOT_AN_IMAGE", 1L), summary.counts().errorCodes());
+        assertEquals(RunSummarizer.countsOf(TestSpark.session().read().parquet(tmp.resolve("out/predictions").toString()),
+                summary.counts().labeled()), summary.counts());
+        assertEquals(2, summary.counts().labels().values().stream().mapToLong(Long::longValue).sum(), "one label per ok row");
     }
 
     @Test
@@ -56,9 +57,9 @@ class RowContractTest {
         for (int i = 0; i < 5; i++) Files.writeString(in.resolve("note-" + i + ".jpg"), "not an image " + i);
         JobOptions o = JobOptions.of(in.toString(), tmp.resolve("bad-out").toString()).withPartitions(2);
         JobSummary summary = ClassificationJob.run(TestSpark.session(), o, new PrintStream(PrintStream.nullOutputStream()));
-        assertEquals(5, summary.images());
-        assertEquals(5, summary.errors());
-        assertEquals(Map.of("NOT_AN_IMAGE", 5L), summary.errorCodes());
+        assertEquals(5, summary.counts().images());
+        assertEquals(5, summary.counts().errors());
+        assertEquals(Map.of("NOT_AN_IMAGE", 5L), summary.counts().errorCodes());
         assertEquals(5, TestSpark.session().read().parquet(tmp.resolve("bad-out/predictions").toString()).count());
     }
 }

@@ -27,8 +27,8 @@ class SessionPerExecutorTest {
         List<Row> stats = spark.read().parquet(tmp.resolve("out/stats").toString()).collectAsList();
         assertEquals(16, stats.size(), "one stats row per partition");
         for (Row r : stats) assertEquals(1, r.getInt(r.fieldIndex("sessions_created")), r.toString());
-        assertEquals(1, summary.sessionsCreated());
-        assertEquals(List.of("driver"), summary.executors());
-        assertEquals(summary.images(), stats.stream().mapToLong(r -> r.getLong(r.fieldIndex("images"))).sum());
+        assertEquals(1, summary.run().sessionsCreated());
+        assertEquals(List.of("driver"), summary.run().executors());
+        assertEquals(summary.counts().images(), stats.stream().mapToLong(r -> r.getLong(r.fieldIndex("images"))).sum());
     }
 }

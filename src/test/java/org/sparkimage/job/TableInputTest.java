@@ -83,9 +83,9 @@ class TableInputTest {
                 new StructType().add("id", DataTypes.StringType).add("n", DataTypes.IntegerType)).write().parquet(table.toString());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-        assertEquals(ClassificationJob.EXIT_INPUT, ClassifyCommand.execute(out, "--input", table.toString(), "--binary-column", "n",
+        assertEquals(JobException.EXIT_INPUT, ClassifyCommand.execute(out, "--input", table.toString(), "--binary-column", "n",
                 "--output", tmp.resolve("o1").toString(), "--master", "local[2]"));
-        assertEquals(ClassificationJob.EXIT_INPUT, ClassifyCommand.execute(out, "--input", table.toString(), "--binary-column", "img",
+        assertEquals(JobException.EXIT_INPUT, ClassifyCommand.execute(out, "--input", table.toString(), "--binary-column", "img",
                 "--output", tmp.resolve("o2").toString(), "--master", "local[2]"));
         assertEquals(2, ClassifyCommand.execute(out, "--input", table.toString(), "--id-column", "id",
                 "--output", tmp.resolve("o3").toString()));

@@ -63,7 +63,7 @@ class TarInputTest {
         Map<String, Row> rows = byPath(tmp.resolve("out/predictions"));
         String base = "file:" + shards;
         assertEquals(names.size() + 2 + 2 + 2 + 1 + 3, rows.size(), rows.keySet().toString());
-        assertEquals(rows.size(), summary.images());
+        assertEquals(rows.size(), summary.counts().images());
         assertEquals("NOT_AN_IMAGE", rows.get(base + "/shard-001.tar/notes.txt").getAs("error_code"));
         assertEquals("NOT_AN_IMAGE", rows.get(base + "/shard-001.tar/link.jpg").getAs("error_code"));
         assertTrue(rows.get(base + "/shard-001.tar/link.jpg").<String>getAs("error_message").contains("symbolic link"));
@@ -126,13 +126,13 @@ class TarInputTest {
         ClassificationJob.run(TestSpark.session(), JobOptions.of(shards.toString(), out), QUIET);
 
         JobSummary again = ClassificationJob.run(TestSpark.session(), JobOptions.of(shards.toString(), out).resuming(JobOptions.DEFAULT_COMMIT_EVERY), QUIET);
-        assertEquals(0, again.labeled());
+        assertEquals(0, again.counts().labeled());
         assertEquals(5, again.resume().kept());
         assertEquals(0, again.resume().staleDropped());
 
         Files.setLastModifiedTime(shards.resolve("b.tar"), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
         JobSummary changed = ClassificationJob.run(TestSpark.session(), JobOptions.of(shards.toString(), out).resuming(JobOptions.DEFAULT_COMMIT_EVERY), QUIET);
-        assertEquals(2, changed.labeled());
+        assertEquals(2, changed.counts().labeled());
         assertEquals(3, changed.resume().kept());
         assertEquals(2, changed.resume().staleDropped());
         Map<String, Row> rows = byPath(tmp.resolve("out/predictions"));

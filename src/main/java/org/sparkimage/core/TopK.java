@@ -1,4 +1,4 @@
-package org.sparkimage.job;
+package org.sparkimage.core;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.sparkimage.job;
+package org.sparkimage.core;
 
 import org.apache.spark.sql.Row;
 import org.sparkimage.image.DecodedImage;
@@ -14,23 +14,25 @@ import org.sparkimage.image.ImageDecodeException;
  *            (the partition function holds it until the image's batch is out); else null
  * @param ref what the output row names it by
  */
-public record ImageInput(Row row, PredictionSchema.FileRef ref, byte[] bytes, DecodedImage pixels,
-                         ImageDecodeException failure) {
+public record ImageInput(Row row, ImageRef ref, byte[] bytes, DecodedImage pixels, ImageDecodeException failure) {
 
-    public static ImageInput encoded(Row row, PredictionSchema.FileRef ref, byte[] bytes) {
+    /** Encoded image bytes to sniff and decode. */
+    public static ImageInput encoded(Row row, ImageRef ref, byte[] bytes) {
         return new ImageInput(row, ref, bytes, null, null);
     }
 
-    public static ImageInput decoded(Row row, PredictionSchema.FileRef ref, DecodedImage pixels) {
+    /** Pixels decoded elsewhere (Spark's image struct). */
+    public static ImageInput decoded(Row row, ImageRef ref, DecodedImage pixels) {
         return new ImageInput(row, ref, null, pixels, null);
     }
 
-    public static ImageInput failed(Row row, PredictionSchema.FileRef ref, ImageDecodeException failure) {
+    /** An image that could not be read: its row will be an error row with the failure's code. */
+    public static ImageInput failed(Row row, ImageRef ref, ImageDecodeException failure) {
         return new ImageInput(row, ref, null, null, failure);
     }
 
     /** Image bytes held in a cell (a table column, an archive member), held to the same rules as a file's. */
-    public static ImageInput inline(Row row, PredictionSchema.FileRef ref, byte[] data, long maxBytes) {
+    public static ImageInput inline(Row row, ImageRef ref, byte[] data, long maxBytes) {
         if (data == null) return failed(row, ref, new ImageDecodeException(ErrorCode.EMPTY, "the image cell is null"));
         if (data.length > maxBytes) {
             return failed(row, ref, new ImageDecodeException(ErrorCode.TOO_LARGE,

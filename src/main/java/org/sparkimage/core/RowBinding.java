@@ -1,4 +1,4 @@
-package org.sparkimage.job;
+package org.sparkimage.core;
 
 import java.io.Serializable;
 import java.util.Iterator;
@@ -27,5 +27,5 @@ public interface RowBinding extends Serializable {
      *
      * @param input the {@link ImageInput#row()} the image came with (null when the binding keeps none)
      */
-    Row output(Row input, PredictionSchema.FileRef ref, PredictionSchema.Result result);
+    Row output(Row input, ImageRef ref, ClassificationResult result);
 }

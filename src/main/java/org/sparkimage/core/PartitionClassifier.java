@@ -1,22 +1,14 @@
-package org.sparkimage.job;
+package org.sparkimage.core;
 
 import java.io.Serializable;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -29,41 +21,47 @@ import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
 import org.sparkimage.engine.EngineRegistry;
 import org.sparkimage.engine.OrtEngine;
-import org.sparkimage.image.DecodeLimits;
-import org.sparkimage.image.DecodeMode;
 import org.sparkimage.image.DecodedImage;
 import org.sparkimage.image.ErrorCode;
+import org.sparkimage.image.GuardedImageDecoder;
 import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.image.ImageDecoder;
-import org.sparkimage.image.GuardedImageDecoder;
 import org.sparkimage.image.Preprocessor;
 import org.sparkimage.image.ScaleHint;
 import org.sparkimage.model.ModelCard;
 
 /**
- * The per-partition work, shared by the CLI job and the ML transformer: take the images of the
- * input rows (a {@link RowBinding} says which), decode, preprocess into a batch buffer, run the
- * executor's shared ONNX Runtime session, and emit exactly one output row per image, in input
- * order. Errors are values: nothing an image contains can make this throw.
+ * The per-partition work, shared by every entry point (the CLI job, the ML transformer, the
+ * benchmark): take the images of the input rows (a {@link RowBinding} says which), decode,
+ * preprocess into a batch buffer, run the executor's shared ONNX Runtime session, and emit exactly
+ * one output row per image, in input order. Errors are values: nothing an image contains can make
+ * this throw.
  */
 public final class PartitionClassifier implements MapPartitionsFunction<Row, Row>, Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Tunables of the partition function. */
-    public record Settings(int batchSize, int topK, DecodeLimits decodeLimits, DecodeMode decodeMode,
-                           boolean embeddings) implements Serializable {}
-
-    /** Driver-side accumulators the tasks report to (the CLI job's progress and stats). */
+    /**
+     * Driver-side accumulators the tasks report to (the CLI job's progress and stats).
+     *
+     * @param processed rows emitted
+     * @param errors    error rows emitted
+     * @param stats     one entry per finished task
+     */
     public record Reporting(LongAccumulator processed, LongAccumulator errors,
                             CollectionAccumulator<PartitionStats> stats) implements Serializable {}
 
     private final Broadcast<ModelBundle> model;
-    private final Settings settings;
+    private final ClassifierSettings settings;
     private final RowBinding binding;
     private final Reporting reporting;
 
-    /** @param reporting where to report progress and per-partition stats, or null for nowhere */
-    public PartitionClassifier(Broadcast<ModelBundle> model, Settings settings, RowBinding binding, Reporting reporting) {
+    /**
+     * @param model     the broadcast model
+     * @param settings  batch size, top-k, decode limits and mode, embeddings
+     * @param binding   which images an input row holds and what each output row is
+     * @param reporting where to report progress and per-partition stats, or null for nowhere
+     */
+    public PartitionClassifier(Broadcast<ModelBundle> model, ClassifierSettings settings, RowBinding binding, Reporting reporting) {
         this.model = model;
         this.settings = settings;
         this.binding = binding;
@@ -92,21 +90,13 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
         private final ImageDecoder decoder = settings.decodeMode().decoder(new GuardedImageDecoder(settings.decodeLimits(), card.background()));
         private final ScaleHint hint = settings.decodeMode().hint(preprocessor.scaleHint());
         private final TopK topK = new TopK(settings.topK(), card.labels(), card.outputKind() == ModelCard.OutputKind.LOGITS);
+        private final PartitionMeter meter = new PartitionMeter();
         private final OrtEngine engine;
         private final ExecutorService inferenceThread;
         private Batch filling;
         private Batch spare;
         private Batch inFlight;
         private Future<OrtEngine.Output> inFlightResult;
-        private final long startNs = System.nanoTime();
-        private long count;
-        private long errors;
-        private final Map<String, Long> errorCodes = new HashMap<>();
-        private long bytesRead;
-        private long readNs;
-        private long decodeNs;
-        private final AtomicLong inferenceNs = new AtomicLong();
-        private long waitNs;
         private boolean finished;
 
         Rows(Iterator<Row> input) {
@@ -161,22 +151,22 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             }
             ImageInput in = images.next();
             long t1 = System.nanoTime();
-            readNs += t1 - t0;
+            meter.readNs += t1 - t0;
             try {
                 if (in.failure() != null) throw in.failure();
                 DecodedImage img = in.pixels();
                 if (img == null) {
-                    bytesRead += in.bytes().length;
+                    meter.bytesRead(in.bytes().length);
                     img = decoder.decode(in.bytes(), hint);
                 }
                 preprocessor.write(img.pixels(), filling.tensors, filling.slots());
                 filling.addImage(in, img.width(), img.height());
             } catch (ImageDecodeException e) {
-                filling.addError(in, PredictionSchema.error(e.code(), e.getMessage(), bundle.sha256()));
+                filling.addError(in, ClassificationResult.error(e.code(), e.getMessage(), bundle.sha256()));
             } catch (RuntimeException | StackOverflowError e) {
-                filling.addError(in, PredictionSchema.error(ErrorCode.INTERNAL, "unexpected failure: " + e, bundle.sha256()));
+                filling.addError(in, ClassificationResult.error(ErrorCode.INTERNAL, "unexpected failure: " + e, bundle.sha256()));
             } finally {
-                decodeNs += System.nanoTime() - t1;
+                meter.decodeNs += System.nanoTime() - t1;
             }
             return true;
         }
@@ -201,7 +191,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
                 try {
                     return engine.run(batch.tensors, batch.slots(), settings.embeddings());
                 } finally {
-                    inferenceNs.addAndGet(System.nanoTime() - t0);
+                    meter.inferenceNs.addAndGet(System.nanoTime() - t0);
                 }
             });
         }
@@ -213,13 +203,13 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             try {
                 emitPredictions(inFlight, inFlightResult.get());
             } catch (ExecutionException e) {
-                emitFailed(inFlight, PredictionSchema.error(ErrorCode.INFERENCE_FAILED, "model run failed: " + e.getCause(),
+                emitFailed(inFlight, ClassificationResult.error(ErrorCode.INFERENCE_FAILED, "model run failed: " + e.getCause(),
                         bundle.sha256()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the task is being killed; Spark discards its output
                 throw new IllegalStateException("interrupted while waiting for inference", e);
             } finally {
-                waitNs += System.nanoTime() - t0;
+                meter.waitNs += System.nanoTime() - t0;
                 inFlight.clear();
                 spare = inFlight;
                 inFlight = null;
@@ -230,15 +220,15 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
         /** Emits a batch's rows in input order: its images' predictions from {@code out}. */
         private void emitPredictions(Batch batch, OrtEngine.Output out) {
             for (Batch.Item item : batch.items) {
-                PredictionSchema.Result result = item.error() != null ? item.error()
-                        : PredictionSchema.ok(item.width(), item.height(), topK.of(out.scores(), item.slot()), bundle.sha256(),
+                ClassificationResult result = item.error() != null ? item.error()
+                        : ClassificationResult.ok(item.width(), item.height(), topK.of(out.scores(), item.slot()), bundle.sha256(),
                         settings.embeddings() ? embedding(out, item.slot()) : null);
                 emit(item, result);
             }
         }
 
         /** Emits a batch's rows in input order, its images all with the same failure (the model run failed). */
-        private void emitFailed(Batch batch, PredictionSchema.Result failure) {
+        private void emitFailed(Batch batch, ClassificationResult failure) {
             for (Batch.Item item : batch.items) emit(item, item.error() != null ? item.error() : failure);
         }
 
@@ -249,13 +239,9 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             return Vectors.dense(v);
         }
 
-        private void emit(Batch.Item item, PredictionSchema.Result result) {
+        private void emit(Batch.Item item, ClassificationResult result) {
             ready.add(binding.output(item.row(), item.ref(), result));
-            count++;
-            if (result.isError()) {
-                errors++;
-                errorCodes.merge(result.errorCode(), 1L, Long::sum);
-            }
+            meter.row(result);
             if (reporting != null) {
                 reporting.processed().add(1);
                 if (result.isError()) reporting.errors().add(1);
@@ -265,69 +251,9 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
         private void finish() {
             finished = true;
             inferenceThread.shutdown();
-            if (count == 0 || reporting == null) return;
-            long taskNs = System.nanoTime() - startNs;
-            TaskContext task = TaskContext.get();
-            String executor = org.apache.spark.SparkEnv.get() != null ? org.apache.spark.SparkEnv.get().executorId() : "driver";
-            reporting.stats().add(new PartitionStats(task != null ? task.partitionId() : -1, executor, hostName(), count, errors,
-                    bytesRead, readNs, decodeNs, inferenceNs.get(), waitNs, Math.max(0, taskNs - readNs - decodeNs - waitNs), taskNs,
-                    settings.batchSize(), engine.intraOpThreads(), EngineRegistry.sessionsCreated(bundle.sha256()), errorCodes));
-        }
-    }
-
-    /**
-     * A reusable batch: the direct tensor buffer, and the images in input order, each with its
-     * tensor slot or, when it failed before inference, its error result.
-     */
-    private static final class Batch {
-        record Item(Row row, PredictionSchema.FileRef ref, int slot, int width, int height, PredictionSchema.Result error) {}
-
-        /** Error rows wait in the batch to keep input order; this bounds how many a batch holds. */
-        private static final int MAX_ITEMS_PER_SLOT = 4;
-
-        final FloatBuffer tensors;
-        final List<Item> items;
-        private final int capacity;
-        private int slots;
-
-        Batch(int capacity, int tensorSize) {
-            this.capacity = capacity;
-            this.tensors = ByteBuffer.allocateDirect(capacity * tensorSize * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            this.items = new ArrayList<>(capacity);
-        }
-
-        void addImage(ImageInput in, int width, int height) {
-            items.add(new Item(in.row(), in.ref(), slots++, width, height, null));
-        }
-
-        void addError(ImageInput in, PredictionSchema.Result error) {
-            items.add(new Item(in.row(), in.ref(), -1, 0, 0, error));
-        }
-
-        /** Tensor slots in use. */
-        int slots() {
-            return slots;
-        }
-
-        boolean full() {
-            return slots == capacity || items.size() >= MAX_ITEMS_PER_SLOT * capacity;
-        }
-
-        boolean isEmpty() {
-            return items.isEmpty();
-        }
-
-        void clear() {
-            items.clear();
-            slots = 0;
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "unknown";
+            if (meter.images() == 0 || reporting == null) return;
+            reporting.stats().add(meter.stats(new PartitionStats.Engine(settings.batchSize(), engine.intraOpThreads(),
+                    EngineRegistry.sessionsCreated(bundle.sha256()))));
         }
     }
 }

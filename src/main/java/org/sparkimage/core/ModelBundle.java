@@ -1,0 +1,101 @@
+package org.sparkimage.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Path;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.sparkimage.model.DefaultModel;
+import org.sparkimage.model.ModelCard;
+import org.sparkimage.util.Sha256;
+
+/**
+ * What the driver broadcasts: the model bytes (read once), its card and its sha256. Each executor
+ * JVM keeps one ONNX Runtime session per model and card ({@link org.sparkimage.engine.EngineRegistry}).
+ */
+public final class ModelBundle implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** ONNX files above this are refused before they are read (the default model has 9 MB). */
+    static final long MAX_MODEL_BYTES = 1L << 30;
+
+    private final byte[] bytes;
+    private final String cardJson;
+    private final String sha256;
+    private transient ModelCard card;
+
+    /** A model and the card that says how to feed it. */
+    public ModelBundle(byte[] bytes, ModelCard card) {
+        this.bytes = bytes;
+        this.cardJson = card.toJson();
+        this.sha256 = Sha256.hex(bytes);
+        this.card = card;
+    }
+
+    /**
+     * Resolves {@code --model} and {@code --model-card} on the driver: {@code default} is the
+     * shipped model; anything else is an ONNX file read through its Hadoop file system (a local
+     * path, {@code file:}, {@code hdfs:}, {@code s3a:} ...). A model without a card file must carry a
+     * card in its metadata (models written by this project do).
+     *
+     * @param model    {@code default}, or a path or Hadoop URI of an ONNX file
+     * @param cardFile a local card JSON file, or null for the card embedded in the model
+     * @param hadoop   the Hadoop configuration that resolves the model's file system
+     * @throws IOException when the model cannot be read or has no usable card
+     */
+    public static ModelBundle resolve(String model, Path cardFile, Configuration hadoop) throws IOException {
+        byte[] bytes = model == null || model.equals("default") ? DefaultModel.bytes() : read(model, hadoop);
+        ModelCard card;
+        if (cardFile != null) {
+            card = ModelCard.load(cardFile);
+        } else {
+            try {
+                card = DefaultModel.embeddedCard(bytes);
+            } catch (RuntimeException e) {
+                throw new IOException("model " + model + " is not a valid ONNX file: " + e.getMessage(), e);
+            }
+            if (card == null) throw new IOException("model " + model + " carries no model card; pass --model-card <card.json>");
+        }
+        return new ModelBundle(bytes, card);
+    }
+
+    /** {@link #resolve(String, Path, Configuration)} with a default Hadoop configuration (local files). */
+    public static ModelBundle resolve(String model, Path cardFile) throws IOException {
+        return resolve(model, cardFile, new Configuration());
+    }
+
+    private static byte[] read(String model, Configuration hadoop) throws IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(model);
+        FileSystem fs = p.getFileSystem(hadoop);
+        long length;
+        try {
+            var status = fs.getFileStatus(p);
+            if (!status.isFile()) throw new IOException("model " + model + " is not a file");
+            length = status.getLen();
+        } catch (java.io.FileNotFoundException e) {
+            throw new IOException("model file " + model + " does not exist", e);
+        }
+        if (length > MAX_MODEL_BYTES) throw new IOException("model file " + model + " has " + length + " bytes, more than 1 GiB");
+        try (InputStream in = fs.open(p)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** The ONNX model. */
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    /** How to feed the model and read its answer. */
+    public ModelCard card() {
+        if (card == null) card = ModelCard.fromJson(cardJson);
+        return card;
+    }
+
+    /** The sha256 of {@link #bytes()}, written into every row as {@code model_sha256}. */
+    public String sha256() {
+        return sha256;
+    }
+}

@@ -1,0 +1,53 @@
+package org.sparkimage.job;
+
+import org.sparkimage.core.ClassifierSettings;
+import org.sparkimage.image.DecodeMode;
+
+import picocli.CommandLine.Option;
+
+/**
+ * The per-image options of every command that classifies (a picocli mixin). The defaults are the
+ * field values, taken from {@link ClassifierSettings}, the one place that defines them.
+ */
+public final class ClassifierOptions {
+    @Option(names = "--batch-size", paramLabel = "N", description = "Images per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
+    int batchSize = ClassifierSettings.DEFAULT_BATCH_SIZE;
+
+    @Option(names = "--top-k", paramLabel = "K",
+            description = "Classes kept per row in top_k, best first (at most the model's classes). Default: ${DEFAULT-VALUE}.")
+    int topK = ClassifierSettings.DEFAULT_TOP_K;
+
+    @Option(names = "--max-file-mb", paramLabel = "MB",
+            description = "Images (files, table cells, tar members) larger than this become TOO_LARGE rows without being read."
+                    + " Default: ${DEFAULT-VALUE}.")
+    long maxFileMb = ClassifierSettings.DEFAULT_MAX_IMAGE_MB;
+
+    @Option(names = "--max-megapixels", paramLabel = "MP",
+            description = "Images declaring more pixels in their header become TOO_LARGE rows. Default: ${DEFAULT-VALUE}.")
+    double maxMegapixels = ClassifierSettings.DEFAULT_MAX_MEGAPIXELS;
+
+    @Option(names = "--decode-timeout-seconds", paramLabel = "S",
+            description = "Wall time one image may take to decode before it becomes a TIMEOUT row. Default: ${DEFAULT-VALUE}.")
+    double decodeTimeoutSeconds = ClassifierSettings.DEFAULT_DECODE_TIMEOUT_SECONDS;
+
+    @Option(names = "--decode", paramLabel = "MODE",
+            description = "scaled: JPEGs decoded at the smallest DCT scale (1/2..1/8) still at least twice the model input"
+                    + " (fast); full: full resolution (what reference runtimes see); imageio: javax.imageio only (slow"
+                    + " baseline). Default: ${DEFAULT-VALUE}.")
+    DecodeMode decodeMode = ClassifierSettings.DEFAULT_DECODE_MODE;
+
+    @Option(names = "--embeddings", description = "Add an 'embedding' column: the model's pooled features (1280 values for"
+            + " MobileNetV2 1.0) as a Spark ML vector.")
+    boolean embeddings;
+
+    /**
+     * The settings these options describe.
+     *
+     * @throws IllegalArgumentException for a value out of range
+     */
+    public ClassifierSettings settings() {
+        if (maxFileMb < 1 || maxFileMb > (Long.MAX_VALUE >> 20)) throw new IllegalArgumentException("--max-file-mb must be positive");
+        return new ClassifierSettings(batchSize, topK, maxFileMb << 20,
+                ClassifierSettings.decodeLimits(maxMegapixels, decodeTimeoutSeconds), decodeMode, embeddings);
+    }
+}

@@ -1,0 +1,40 @@
+package org.sparkimage.job;
+
+import java.util.Map;
+
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.sparkimage.core.ClassifierSettings;
+import org.sparkimage.core.PartitionClassifier;
+import org.sparkimage.core.RowBinding;
+
+/**
+ * One kind of job input: what it holds, which binding reads its rows inside the tasks, and how its
+ * rows are cut into commits. {@link ListedFiles} (files and tar shards from a listing, resumable)
+ * and {@link TableSource} (a Parquet table's binary column, one commit).
+ */
+interface InputSource {
+    /** What the console calls the input, e.g. {@code 73 files} or {@code 12 files (2 of them tar shards)}. */
+    String describe();
+
+    /** Input rows this run classifies: files or table rows, after resume. */
+    long rows();
+
+    /** Output rows this run will write, or -1 when only reading tells (tar shards). */
+    long expectedImages();
+
+    /** Rows an earlier run committed that this one keeps, and stale rows dropped (both 0 unless resuming). */
+    PredictionStore.Plan plan();
+
+    /** The binding that turns this input's rows into images in the tasks. */
+    RowBinding binding(ClassifierSettings settings, Broadcast<Map<String, String>> hadoopConf);
+
+    /**
+     * Classifies every row with {@code classifier}, appending the predictions to {@code store} one
+     * committed write job at a time.
+     *
+     * @param partitions  partitions of each commit
+     * @param commitEvery input rows per commit, where the input can be cut
+     */
+    void classify(SparkSession spark, PartitionClassifier classifier, PredictionStore store, int partitions, int commitEvery);
+}

@@ -1,0 +1,43 @@
+package org.sparkimage.job;
+
+import java.sql.Timestamp;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.sparkimage.core.ImageRef;
+import org.sparkimage.core.RowBuilder;
+
+/**
+ * One file of the listing, as the driver found it: what a task needs to read it and what resume
+ * matches committed rows on. Travels to the tasks as a {@link #SCHEMA} row.
+ *
+ * @param path             the Hadoop path as listed
+ * @param length           bytes as listed
+ * @param modificationTime as listed
+ */
+record ListedFile(String path, long length, Timestamp modificationTime) {
+    static final String PATH = "path";
+    static final String LENGTH = "length";
+    static final String MODIFICATION_TIME = "modificationTime";
+
+    /** The listing's rows. */
+    static final StructType SCHEMA = new StructType()
+            .add(PATH, DataTypes.StringType, false)
+            .add(LENGTH, DataTypes.LongType, false)
+            .add(MODIFICATION_TIME, DataTypes.TimestampType, false);
+
+    /** A {@link #SCHEMA} row, read by field name. */
+    static ListedFile of(Row row) {
+        return new ListedFile(row.getAs(PATH), row.<Long>getAs(LENGTH), row.getAs(MODIFICATION_TIME));
+    }
+
+    Row toRow() {
+        return new RowBuilder(SCHEMA).set(PATH, path).set(LENGTH, length).set(MODIFICATION_TIME, modificationTime).build();
+    }
+
+    /** What the file's output row names it by. */
+    ImageRef ref() {
+        return new ImageRef(path, length, modificationTime);
+    }
+}

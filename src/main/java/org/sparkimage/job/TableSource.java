@@ -1,0 +1,93 @@
+package org.sparkimage.job;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.BinaryType;
+import org.sparkimage.core.ClassifierSettings;
+import org.sparkimage.core.PartitionClassifier;
+import org.sparkimage.core.PredictionSchema;
+import org.sparkimage.core.RowBinding;
+
+/**
+ * A Parquet table whose binary column holds encoded images, one output row per table row, named by
+ * the id column or {@code <input>#<row id>}. Committed in one write job: a table has no listing to
+ * resume against.
+ */
+final class TableSource implements InputSource {
+    private final Dataset<Row> rows;
+    private final long count;
+    private final boolean embeddings;
+
+    private TableSource(Dataset<Row> rows, boolean embeddings) {
+        this.rows = rows;
+        this.count = rows.count();
+        this.embeddings = embeddings;
+    }
+
+    /**
+     * Opens the table and checks its columns.
+     *
+     * @throws JobException (exit 3) when it is not a readable Parquet table with those columns
+     */
+    static TableSource open(SparkSession spark, String input, JobOptions.TableInput in, boolean embeddings) throws JobException {
+        Dataset<Row> t;
+        try {
+            t = spark.read().parquet(input);
+        } catch (RuntimeException e) {
+            throw new JobException(JobException.EXIT_INPUT, "input " + input + " is not a readable Parquet table: " + e.getMessage());
+        }
+        List<String> columns = List.of(t.columns());
+        for (String c : new String[] {in.binaryColumn(), in.idColumn()}) {
+            if (c != null && !columns.contains(c)) {
+                throw new JobException(JobException.EXIT_INPUT, "table " + input + " has no column '" + c + "': " + columns);
+            }
+        }
+        if (!(t.schema().apply(in.binaryColumn()).dataType() instanceof BinaryType)) {
+            throw new JobException(JobException.EXIT_INPUT, "column '" + in.binaryColumn() + "' is not binary");
+        }
+        Column id = in.idColumn() != null ? functions.col(in.idColumn()).cast("string")
+                : functions.concat(functions.lit(input + "#"), functions.monotonically_increasing_id().cast("string"));
+        return new TableSource(t.select(id.as(TableCellBinding.ID), functions.col(in.binaryColumn()).as(TableCellBinding.CONTENT)),
+                embeddings);
+    }
+
+    @Override
+    public String describe() {
+        return count + " table rows";
+    }
+
+    @Override
+    public long rows() {
+        return count;
+    }
+
+    @Override
+    public long expectedImages() {
+        return count;
+    }
+
+    @Override
+    public PredictionStore.Plan plan() {
+        return new PredictionStore.Plan(List.of(), 0, 0);
+    }
+
+    @Override
+    public RowBinding binding(ClassifierSettings settings, Broadcast<Map<String, String>> hadoopConf) {
+        return new TableCellBinding(settings.maxImageBytes(), settings.embeddings());
+    }
+
+    /** One commit; the table's own partitions are kept unless there are too few to keep every core busy. */
+    @Override
+    public void classify(SparkSession spark, PartitionClassifier classifier, PredictionStore store, int partitions, int commitEvery) {
+        Dataset<Row> input = rows.rdd().getNumPartitions() < partitions ? rows.repartition(partitions) : rows;
+        store.append(input.mapPartitions(classifier, Encoders.row(PredictionSchema.schema(embeddings))));
+    }
+}
