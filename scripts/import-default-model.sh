@@ -12,9 +12,11 @@ trap 'rm -rf "$work"' EXIT
 
 (cd "$work" && npm pack --silent "$PKG" >/dev/null && tar xzf nsfwjs-*.tgz)
 dir="$work/package/dist/models/mobilenet_v2"
-[ -f target/classes/org/sparkimage/model/ImportTfjsModel.class ] || mvn -q -B compile
+# The importer's command line is picocli: run it on the compile classpath the build writes.
+[ -f target/classes/org/sparkimage/model/ImportTfjsModel.class ] && [ -f target/classpath.txt ] || mvn -q -B compile
+printf -- '-cp\n%s\n' "target/classes:$(cat target/classpath.txt)" > "$work/cp.args"
 target="$work/model.onnx"
-java -cp target/classes org.sparkimage.model.ImportTfjsModel \
+java @"$work/cp.args" org.sparkimage.model.ImportTfjsModel \
   --model "$dir/model.min.js" --weights "$dir/group1-shard1of1.min.js" \
   --card conf/models/nsfwjs-mobilenetv2.card.json --output "$target" \
   --source-note "npm $PKG dist/models/mobilenet_v2" | tail -3

@@ -1,43 +1,68 @@
 package org.sparkimage.engine;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.sparkimage.model.ModelCard;
+import org.sparkimage.util.Sha256;
 
 /**
- * One {@link OrtEngine} per model per JVM, keyed by the model's sha256 and created on first use;
- * every task of an executor shares it. Sessions are never closed while the JVM lives (an executor
- * keeps its model for its whole life; the process exit frees them: closing a session that another
- * task may still be running would crash the JVM).
+ * One {@link OrtEngine} per model and card per JVM, created on first use; every task of an
+ * executor shares it. The key is the model's sha256 together with the digest of the card's
+ * canonical JSON ({@link ModelCard#toJson()}, which is also what {@link ModelCard#equals} compares):
+ * an engine reads its outputs (scores, features) through the card it was built with, so the same
+ * model bytes used with another card (e.g. one that names a features output) get an engine of
+ * their own. Sessions are never closed while the JVM lives (an executor keeps its model for its
+ * whole life; the process exit frees them: closing a session that another task may still be
+ * running would crash the JVM).
  */
 public final class EngineRegistry {
-    private static final Map<String, OrtEngine> ENGINES = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicInteger> CREATED = new ConcurrentHashMap<>();
+    private record Key(String modelSha256, String cardSha256) {}
+
+    private static final Map<Key, OrtEngine> ENGINES = new ConcurrentHashMap<>();
+    private static final Map<Key, AtomicInteger> CREATED = new ConcurrentHashMap<>();
 
     private EngineRegistry() {}
 
     /**
-     * The engine for {@code sha256}, creating it from {@code modelBytes} if this JVM has none yet.
-     * {@code intraOpThreads} applies only to the creation: the CPU budget of an executor is fixed.
+     * The engine for {@code sha256} read through {@code card}, creating it from {@code modelBytes}
+     * if this JVM has none for that model and card yet. {@code intraOpThreads} applies only to the
+     * creation: the CPU budget of an executor is fixed.
      */
     public static OrtEngine get(String sha256, Supplier<byte[]> modelBytes, ModelCard card, int intraOpThreads) {
-        return ENGINES.computeIfAbsent(sha256, k -> {
+        return ENGINES.computeIfAbsent(key(sha256, card), k -> {
             try {
                 OrtEngine e = new OrtEngine(modelBytes.get(), card, intraOpThreads);
                 CREATED.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet();
                 return e;
             } catch (ai.onnxruntime.OrtException ex) {
-                throw new IllegalStateException("ONNX Runtime cannot load model " + k + ": " + ex.getMessage(), ex);
+                throw new IllegalStateException("ONNX Runtime cannot load model " + sha256 + ": " + ex.getMessage(), ex);
             }
         });
     }
 
-    /** Sessions created in this JVM for the model {@code sha256} since the JVM started. */
+    /**
+     * Sessions created in this JVM for the model {@code sha256} since the JVM started, summed over
+     * all the cards it was used with (one per distinct card).
+     */
     public static int sessionsCreated(String sha256) {
-        AtomicInteger n = CREATED.get(sha256);
+        int n = 0;
+        for (Map.Entry<Key, AtomicInteger> e : CREATED.entrySet()) {
+            if (e.getKey().modelSha256().equals(sha256)) n += e.getValue().get();
+        }
+        return n;
+    }
+
+    /** Sessions created in this JVM for the model {@code sha256} read through {@code card} (0 or 1). */
+    public static int sessionsCreated(String sha256, ModelCard card) {
+        AtomicInteger n = CREATED.get(key(sha256, card));
         return n == null ? 0 : n.get();
+    }
+
+    private static Key key(String sha256, ModelCard card) {
+        return new Key(sha256, Sha256.hex(card.toJson().getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -80,6 +80,7 @@ public final class GuardedImageDecoder implements ImageDecoder {
                 ErrorCode.NOT_AN_IMAGE, "no image signature; the data starts with " + describeHead(data)));
         DecodeDeadline deadline = DecodeDeadline.start(limits.timeBudget());
         int orientation = ExifOrientation.NORMAL;
+        boolean mayEndEarly = true;
         switch (format) {
             case JPEG -> {
                 JpegHeader header = JpegHeader.read(data, pixelLimit);
@@ -88,6 +89,7 @@ public final class GuardedImageDecoder implements ImageDecoder {
                     if (decoded != null) return decoded;
                 }
                 orientation = header.orientation();
+                mayEndEarly = !header.endOfImage();
             }
             case PNG -> PngStructure.verify(data, pixelLimit);
             case GIF -> GifStructure.verify(data, pixelLimit);
@@ -98,7 +100,7 @@ public final class GuardedImageDecoder implements ImageDecoder {
                 // The reader's own header parse gives the size (checked before it decodes).
             }
         }
-        return DecodedImage.fullSize(imageIo.read(format, data, orientation, deadline));
+        return DecodedImage.fullSize(imageIo.read(format, data, orientation, deadline, mayEndEarly));
     }
 
     /** The libjpeg-turbo path, or null when libjpeg reported a problem (javax.imageio then says which). */

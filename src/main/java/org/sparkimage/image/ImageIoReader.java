@@ -51,6 +51,16 @@ final class ImageIoReader {
 
     /** Decodes the first image, upright, within the deadline and the memory budget. */
     RgbImage read(ImageFormat format, byte[] data, int orientation, DecodeDeadline deadline) throws ImageDecodeException {
+        return read(format, data, orientation, deadline, true);
+    }
+
+    /**
+     * @param mayEndEarly false when the caller's header walk saw the format's end marker (JPEG EOI):
+     *                    the data is all there, so any damage the reader reports is CORRUPT, whatever
+     *                    its words (a segment parser's EOFException, "Premature end of JPEG file")
+     */
+    RgbImage read(ImageFormat format, byte[] data, int orientation, DecodeDeadline deadline, boolean mayEndEarly)
+            throws ImageDecodeException {
         ImageReader reader = createReader(format);
         ReadWarnings warnings = new ReadWarnings();
         try (ImageInputStream in = new BudgetedImageInputStream(data, deadline)) {
@@ -66,13 +76,13 @@ final class ImageIoReader {
             try (DecodeMemoryBudget.Reservation ignored = memory.reserve(bytes, format + " " + width + "x" + height)) {
                 BufferedImage img = reader.read(0);
                 if (deadline.tripped()) throw deadline.timeout(format);
-                if (warnings.pixelsDamaged()) throw damaged(format, warnings, null);
+                if (warnings.pixelsDamaged()) throw damaged(format, warnings, null, mayEndEarly);
                 RgbImage rgb = new RgbImage(img.getWidth(), img.getHeight(), RasterConverter.toRgb(img, compositor));
                 img = null; // the raster may go before the rotated copy is made
                 return ExifOrientation.apply(rgb, orientation);
             }
         } catch (IOException e) {
-            throw deadline.tripped() ? deadline.timeout(format) : damaged(format, warnings, e);
+            throw deadline.tripped() ? deadline.timeout(format) : damaged(format, warnings, e, mayEndEarly);
         } catch (RuntimeException | Error e) {
             // Readers fail on hostile input with anything from IndexOutOfBounds to NegativeArraySize;
             // the pixel limit and memory budget keep OutOfMemoryError out of reach for honest headers.
@@ -130,9 +140,20 @@ final class ImageIoReader {
         return readers.next();
     }
 
-    /** A reader exception and/or pixel-damage warnings as TRUNCATED (the data just ends) or CORRUPT. */
-    private static ImageDecodeException damaged(ImageFormat format, ReadWarnings warnings, IOException cause) {
-        boolean truncated = warnings.truncation() || (cause != null && endOfData(cause));
+    /**
+     * A reader exception and/or pixel-damage warnings as TRUNCATED or CORRUPT. The rule: TRUNCATED
+     * only when the data ends early; data that is there but inconsistent is CORRUPT. So TRUNCATED
+     * needs both an end-of-data report (a warning or exception {@link ReadWarnings#isTruncation}
+     * accepts, or an {@link EOFException}) and data that may end early ({@code mayEndEarly}: for
+     * JPEG, no EOI after the scans). Everything else is CORRUPT, among it every fatal libjpeg error
+     * about table definitions ("Bogus Huffman table definition", "Bogus DHT index 7", "Huffman table
+     * 0x03 was not defined", "Quantization table 0x00 was not defined", "Bogus DQT index") and the
+     * EOFException TwelveMonkeys throws when a DHT's counts run past the end of its segment, not of
+     * the file.
+     */
+    private static ImageDecodeException damaged(ImageFormat format, ReadWarnings warnings, IOException cause,
+                                                boolean mayEndEarly) {
+        boolean truncated = mayEndEarly && (warnings.truncation() || (cause != null && endOfData(cause)));
         String detail = cause == null ? warnings.firstDamage()
                 : describe(cause) + (warnings.pixelsDamaged() ? " (after warning: " + warnings.firstDamage() + ")" : "");
         return truncated

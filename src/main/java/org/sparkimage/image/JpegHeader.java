@@ -18,9 +18,11 @@ import java.util.Arrays;
  * @param components  colour components in the frame (1 gray, 3 YCbCr/RGB, 4 CMYK/YCCK)
  * @param scans       scans before EOI or the end of the data
  * @param iccProfile  the embedded ICC profile (APP2 chunks joined), or null without a complete one
+ * @param endOfImage  whether the EOI marker was found after the scans: if so the data does not end
+ *                    early, and whatever a decoder finds wrong with it is CORRUPT, never TRUNCATED
  */
 record JpegHeader(int width, int height, int sofMarker, int precision, int orientation, int components, int scans,
-                  byte[] iccProfile) {
+                  byte[] iccProfile, boolean endOfImage) {
     private static final int SOI = 0xD8;
     private static final int EOI = 0xD9;
     private static final int SOS = 0xDA;
@@ -35,8 +37,10 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
     /**
      * @throws ImageDecodeException TOO_LARGE / CORRUPT for the frame size (checked as soon as the
      *                              frame header is seen), UNSUPPORTED_FORMAT for coding processes the
-     *                              decoder lacks, TRUNCATED if the data ends before the first scan,
-     *                              CORRUPT for a broken segment structure or scan progression
+     *                              decoder lacks, TRUNCATED if the data ends before the first scan
+     *                              (even right after the FF D8 FF signature, inside the first marker),
+     *                              CORRUPT for a broken segment structure or scan progression, or an
+     *                              EOI marker before any scan (the data is all there, but holds no image)
      */
     static JpegHeader read(byte[] d, PixelLimit limit) throws ImageDecodeException {
         int pos = 2; // after SOI
@@ -47,7 +51,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
         IccChunks icc = new IccChunks();
         while (true) {
             if (pos >= d.length) {
-                if (progression != null) return frame.header(orientation, progression.scans(), icc.profile()); // no EOI: the decoder judges
+                if (progression != null) return frame.header(orientation, progression.scans(), icc.profile(), false); // no EOI: the decoder judges
                 throw truncated();
             }
             if ((d[pos] & 0xFF) != 0xFF) {
@@ -58,8 +62,8 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
             int marker = d[pos++] & 0xFF;
             if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue; // no length field
             if (marker == EOI) {
-                if (progression != null) return frame.header(orientation, progression.scans(), icc.profile());
-                throw new ImageDecodeException(ErrorCode.TRUNCATED, "JPEG: end of image before any scan data");
+                if (progression != null) return frame.header(orientation, progression.scans(), icc.profile(), true);
+                throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: end of image marker before any scan data");
             }
             if (marker == SOI || marker == 0x00) {
                 throw new ImageDecodeException(ErrorCode.CORRUPT, String.format("JPEG: unexpected marker 0x%02X at offset %d", marker, pos - 1));
@@ -72,7 +76,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
             if (end > d.length) {
                 // Past the first scan this is as likely a false marker in damaged entropy data as a
                 // cut file: the decoder, which sees both, judges.
-                if (progression != null && progression.scans() > 0) return frame.header(orientation, progression.scans(), icc.profile());
+                if (progression != null && progression.scans() > 0) return frame.header(orientation, progression.scans(), icc.profile(), false);
                 throw truncated();
             }
             if (isFrameMarker(marker)) {
@@ -113,8 +117,8 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
             return new Frame(width, height, marker, precision, ids);
         }
 
-        JpegHeader header(int orientation, int scans, byte[] iccProfile) {
-            return new JpegHeader(width, height, marker, precision, orientation, componentIds.length, scans, iccProfile);
+        JpegHeader header(int orientation, int scans, byte[] iccProfile, boolean endOfImage) {
+            return new JpegHeader(width, height, marker, precision, orientation, componentIds.length, scans, iccProfile, endOfImage);
         }
     }
 

@@ -52,7 +52,11 @@ final class ReadWarnings implements IIOReadWarningListener {
      * ("Premature end of JPEG file", "Truncated File - Missing EOI marker", "Unexpected end of
      * ZLIB input stream", the JDK TIFF reader's "Data segment out of stream" for an offset past
      * the end of a file whose length it knows). libjpeg's "premature end of data segment" alone is not one of them: it
-     * also follows garbage inside a scan.
+     * also follows garbage inside a scan. None of libjpeg's table errors ("Bogus Huffman table
+     * definition", "Bogus DHT index", "Bogus DQT index", "Huffman/Quantization table 0x.. was not
+     * defined") nor its other "Corrupt JPEG data: ..." warnings match. A match alone is not enough
+     * for TRUNCATED: the data must also be able to end early (for JPEG: no EOI after the scans),
+     * see {@code ImageIoReader#damaged}.
      */
     static boolean isTruncation(String message) {
         String m = message.toLowerCase(Locale.ROOT);

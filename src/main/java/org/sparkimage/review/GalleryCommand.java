@@ -104,6 +104,9 @@ public final class GalleryCommand implements Callable<Integer> {
         Files.createDirectories(thumbDir);
         clearThumbnails(thumbDir);
         Thumbnails thumbs = new Thumbnails(conf, thumbDir, "thumbs/", thumbSize, maxFileMb << 20);
+        List<String> shownPaths = new java.util.ArrayList<>();
+        reader.okPredictions(perLabel).forEachRemaining(p -> shownPaths.add(p.path()));
+        thumbs.prepare(shownPaths); // tar members: each shard read once for all of them
         Path tmp = dir.resolve("." + page.getFileName() + ".tmp");
         long cards = 0;
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {

@@ -7,8 +7,11 @@ import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -32,7 +35,9 @@ import org.sparkimage.image.ScaleHint;
  * Makes the JPEG thumbnails of the gallery, numbered files in one folder: each image is read
  * through its Hadoop FileSystem, decoded by the project's {@link GuardedImageDecoder} (EXIF
  * orientation, bomb and time guards), scaled to fit a square box and written by javax.imageio.
- * A {@code <shard>.tar/<member>} path is read by streaming the shard to that member. Anything that
+ * {@code <shard>.tar/<member>} paths are read by {@link #prepare}: each shard is streamed once for
+ * all its wanted members (reading it again per member made a gallery of a shard quadratic); a
+ * member path {@link #make} was not prepared for streams its shard alone. Anything that
  * goes wrong (no such file, a table row id, not an image, too big)
  * gives a {@link Thumb} without a file and the reason; it never throws.
  */
@@ -55,8 +60,10 @@ final class Thumbnails {
     private final int size;
     private final long maxBytes;
     private final GuardedImageDecoder decoder = new GuardedImageDecoder();
+    private final Map<String, Thumb> prepared = new HashMap<>();
     private int made;
     private int failed;
+    private int shardPasses;
 
     /**
      * @param dir    folder the JPEGs are written to (created)
@@ -78,10 +85,73 @@ final class Thumbnails {
         return failed;
     }
 
+    /** Passes over tar shards so far (one per shard that {@link #prepare} read, one per unprepared member). */
+    int shardPasses() {
+        return shardPasses;
+    }
+
+    /**
+     * Makes the thumbnails of all tar-member paths among {@code paths} ahead of {@link #make},
+     * reading each shard once, in one pass, for all its wanted members. Other paths are left to
+     * {@link #make}.
+     */
+    void prepare(Iterable<String> paths) {
+        Map<String, Map<String, String>> byShard = new LinkedHashMap<>(); // shard -> member -> path
+        for (String path : paths) {
+            if (prepared.containsKey(path)) continue;
+            TarMemberPath member = TarMemberPath.parse(path);
+            if (member == null) continue;
+            try {
+                Path p = new Path(path);
+                if (p.getFileSystem(conf).exists(p)) continue; // a real file whose name only looks like a member
+            } catch (Exception e) {
+                continue; // make() says what is wrong
+            }
+            byShard.computeIfAbsent(member.shard(), k -> new LinkedHashMap<>()).putIfAbsent(member.member(), path);
+        }
+        for (Map.Entry<String, Map<String, String>> shard : byShard.entrySet()) {
+            Map<String, String> wanted = new HashMap<>(shard.getValue());
+            try {
+                shardPasses++;
+                Path shardPath = new Path(shard.getKey());
+                FileSystem fs = shardPath.getFileSystem(conf);
+                try (TarReader tar = new TarReader(TarShards.tarStream(shard.getKey(), fs.open(shardPath)), maxBytes)) {
+                    for (TarReader.Member m = tar.next(); m != null && !wanted.isEmpty(); m = tar.next()) {
+                        String path = wanted.remove(m.name());
+                        if (path == null) continue;
+                        prepared.put(path, m.data() == null ? fail(m.message()) : thumb(m.data()));
+                    }
+                }
+                for (Map.Entry<String, String> missing : wanted.entrySet()) {
+                    prepared.put(missing.getValue(), fail("IOException: no member " + missing.getKey() + " in " + shard.getKey()));
+                }
+            } catch (Exception e) { // the shard is unreadable or broken: members not reached yet say so
+                for (String path : wanted.values()) prepared.put(path, fail(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            }
+        }
+    }
+
+    private Thumb fail(String why) {
+        failed++;
+        return Thumb.none(why);
+    }
+
     /** The thumbnail of the image at {@code path} (a Hadoop path string as in the table, not percent-encoded). */
     Thumb make(String path) {
+        Thumb ready = prepared.get(path);
+        if (ready != null) return ready;
         try {
-            BufferedImage img = scale(toBufferedImage(decoder.decode(read(path), new ScaleHint(size, size)).pixels()));
+            return thumb(read(path));
+        } catch (Exception e) { // IOException, bad path syntax
+            failed++;
+            return Thumb.none(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Decodes, scales and writes one thumbnail; a failure is a Thumb without a file. */
+    private Thumb thumb(byte[] data) {
+        try {
+            BufferedImage img = scale(toBufferedImage(decoder.decode(data, new ScaleHint(size, size)).pixels()));
             String name = String.format(Locale.ROOT, "%06d.jpg", made + failed + 1);
             Files.createDirectories(dir);
             writeJpeg(img, dir.resolve(name));
@@ -116,6 +186,7 @@ final class Thumbnails {
 
     /** A tar shard's member, found by streaming the shard up to it. */
     private byte[] readMember(FileSystem fs, TarMemberPath member) throws IOException {
+        shardPasses++;
         try (TarReader tar = new TarReader(TarShards.tarStream(member.shard(), fs.open(new Path(member.shard()))), maxBytes)) {
             for (TarReader.Member m = tar.next(); m != null; m = tar.next()) {
                 if (!m.name().equals(member.member())) continue;
