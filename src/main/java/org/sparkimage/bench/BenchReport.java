@@ -17,7 +17,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.sparkimage.util.Json;
+import org.sparkimage.util.JsonFiles;
 
 /**
  * Writes what a benchmark run measured: {@code bench.json} (per corpus C, D, E, H, E_over_H and
@@ -36,7 +36,7 @@ final class BenchReport {
         for (CorpusResult r : results) corpora.put(r.name(), figures(r));
         json.put("corpora", corpora);
         if (soak != null) json.put("soak", soak.figures());
-        Files.writeString(out.resolve("bench.json"), Json.writePretty(json) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("bench.json"), JsonFiles.writePretty(json), StandardCharsets.UTF_8);
         writeParquet(spark, out, results, soak);
         Files.writeString(out.resolve("report.html"), html(run, results, soak), StandardCharsets.UTF_8);
     }

@@ -53,7 +53,7 @@ final class CorpusBench {
         String name = corpus.getFileName().toString();
         List<byte[]> files = readAll(corpus);
         Preprocessor pre = new Preprocessor(model.card());
-        GuardedImageDecoder decoder = new GuardedImageDecoder(DecodeLimits.DEFAULT, model.card().background());
+        GuardedImageDecoder decoder = new GuardedImageDecoder(DecodeLimits.DEFAULT, model.card().preprocess().background());
         ScaleHint hint = DecodeMode.SCALED.hint(pre.scaleHint());
 
         List<DecodedImage> sample = new ArrayList<>();

@@ -87,9 +87,9 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
         private final ModelBundle bundle = model.value();
         private final ModelCard card = bundle.card();
         private final Preprocessor preprocessor = new Preprocessor(card);
-        private final ImageDecoder decoder = settings.decodeMode().decoder(new GuardedImageDecoder(settings.decodeLimits(), card.background()));
+        private final ImageDecoder decoder = settings.decodeMode().decoder(new GuardedImageDecoder(settings.decodeLimits(), card.preprocess().background()));
         private final ScaleHint hint = settings.decodeMode().hint(preprocessor.scaleHint());
-        private final TopK topK = new TopK(settings.topK(), card.labels(), card.outputKind() == ModelCard.OutputKind.LOGITS);
+        private final TopK topK = new TopK(settings.topK(), card.labels(), card.output().kind() == ModelCard.OutputKind.LOGITS);
         private final PartitionMeter meter = new PartitionMeter();
         private final OrtEngine engine;
         private final ExecutorService inferenceThread;
@@ -253,7 +253,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             inferenceThread.shutdown();
             if (meter.images() == 0 || reporting == null) return;
             reporting.stats().add(meter.stats(new PartitionStats.Engine(settings.batchSize(), engine.intraOpThreads(),
-                    EngineRegistry.sessionsCreated(bundle.sha256()))));
+                    EngineRegistry.sessionsCreated(bundle.sha256(), card))));
         }
     }
 }

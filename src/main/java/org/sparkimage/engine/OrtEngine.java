@@ -40,12 +40,12 @@ public final class OrtEngine implements AutoCloseable {
             opts.addConfigEntry("session.intra_op.allow_spinning", "0");
             this.session = env.createSession(modelBytes, opts);
         }
-        this.classes = outputWidth(card.outputName());
-        this.featureSize = card.featuresName() != null && session.getOutputNames().contains(card.featuresName())
-                ? outputWidth(card.featuresName()) : 0;
+        this.classes = outputWidth(card.output().name());
+        this.featureSize = card.output().features() != null && session.getOutputNames().contains(card.output().features())
+                ? outputWidth(card.output().features()) : 0;
         if (classes != card.numClasses()) {
             close();
-            throw new IllegalArgumentException("model has " + classes + " outputs in '" + card.outputName()
+            throw new IllegalArgumentException("model has " + classes + " outputs in '" + card.output().name()
                     + "' but the card lists " + card.numClasses() + " labels");
         }
     }
@@ -68,13 +68,13 @@ public final class OrtEngine implements AutoCloseable {
         view.position(0).limit(n * card.tensorSize());
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, view.slice(), card.inputShape(n))) {
             Map<String, OnnxTensor> feed = new HashMap<>();
-            feed.put(card.inputName(), tensor);
+            feed.put(card.input().name(), tensor);
             java.util.Set<String> wanted = withFeatures && featureSize > 0
-                    ? java.util.Set.of(card.outputName(), card.featuresName())
-                    : java.util.Set.of(card.outputName());
+                    ? java.util.Set.of(card.output().name(), card.output().features())
+                    : java.util.Set.of(card.output().name());
             try (OrtSession.Result result = session.run(feed, wanted)) {
-                float[] scores = copy(result, card.outputName(), n * classes);
-                float[] features = wanted.size() > 1 ? copy(result, card.featuresName(), n * featureSize) : null;
+                float[] scores = copy(result, card.output().name(), n * classes);
+                float[] features = wanted.size() > 1 ? copy(result, card.output().features(), n * featureSize) : null;
                 return new Output(scores, classes, features, features == null ? 0 : featureSize);
             }
         }

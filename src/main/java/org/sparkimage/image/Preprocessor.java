@@ -30,13 +30,13 @@ public final class Preprocessor {
 
     public Preprocessor(ModelCard card) {
         this.card = card;
-        this.outW = card.width();
-        this.outH = card.height();
-        this.nhwc = card.layout() == ModelCard.Layout.NHWC;
-        this.bgr = card.channelOrder() == ModelCard.ChannelOrder.BGR;
-        this.mean = card.mean();
-        this.std = card.std();
-        double divisor = card.divisor();
+        this.outW = card.input().width();
+        this.outH = card.input().height();
+        this.nhwc = card.input().layout() == ModelCard.Layout.NHWC;
+        this.bgr = card.input().channels() == ModelCard.ChannelOrder.BGR;
+        this.mean = card.preprocess().mean();
+        this.std = card.preprocess().std();
+        double divisor = card.preprocess().divisor();
         for (int v = 0; v < 256; v++) scaled[v] = (float) (v / divisor);
     }
 
@@ -53,9 +53,9 @@ public final class Preprocessor {
      * AREA averages anyway, so it may start from the window size itself.
      */
     public ScaleHint scaleHint() {
-        int oversample = card.interpolation() == ModelCard.Interpolation.AREA ? 1 : 2;
-        if (card.resize() == ModelCard.Resize.STRETCH) return new ScaleHint(outW * oversample, outH * oversample);
-        int shorter = Math.max(card.resizeShorter(), Math.max(outW, outH)) * oversample;
+        int oversample = card.preprocess().interpolation() == ModelCard.Interpolation.AREA ? 1 : 2;
+        if (card.preprocess().resize() == ModelCard.Resize.STRETCH) return new ScaleHint(outW * oversample, outH * oversample);
+        int shorter = Math.max(card.preprocess().resizeShorter(), Math.max(outW, outH)) * oversample;
         return new ScaleHint(shorter, shorter);
     }
 
@@ -77,8 +77,8 @@ public final class Preprocessor {
      * (only with a non-square window and a small {@code resizeShorter}), it is stretched to the window.
      */
     public Geometry geometry(int width, int height) {
-        if (card.resize() == ModelCard.Resize.STRETCH) return new Geometry(outW, outH, 0, 0);
-        long shorter = card.resizeShorter();
+        if (card.preprocess().resize() == ModelCard.Resize.STRETCH) return new Geometry(outW, outH, 0, 0);
+        long shorter = card.preprocess().resizeShorter();
         long rw;
         long rh;
         if (width <= height) {
@@ -104,7 +104,7 @@ public final class Preprocessor {
             throw new IndexOutOfBoundsException("slot " + slot + " of " + size + " floats does not fit a buffer with limit " + dst.limit());
         }
         Geometry g = geometry(img.width(), img.height());
-        switch (card.interpolation()) {
+        switch (card.preprocess().interpolation()) {
             case BILINEAR_ALIGN_CORNERS -> lerp(img, dst, (int) base,
                     LerpAxis.alignCorners(img.width(), g.resizedWidth(), g.cropX(), outW),
                     LerpAxis.alignCorners(img.height(), g.resizedHeight(), g.cropY(), outH));

@@ -100,7 +100,7 @@ public final class ClassificationJob {
         } catch (IOException | RuntimeException e) {
             throw new JobException(JobException.EXIT_MODEL, "cannot use model '" + o.model() + "': " + e.getMessage());
         }
-        if (o.classifier().embeddings() && bundle.card().featuresName() == null) {
+        if (o.classifier().embeddings() && bundle.card().output().features() == null) {
             throw new JobException(JobException.EXIT_MODEL,
                     "--embeddings: the card of model '" + o.model() + "' names no features output");
         }

@@ -208,13 +208,13 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         StructType outSchema = transformSchema(dataset.schema(), true);
         ModelBundle m = resolvedModel();
         ModelCard card = m.card();
-        if (getEmbeddings() && card.featuresName() == null) {
+        if (getEmbeddings() && card.output().features() == null) {
             throw new IllegalArgumentException("embeddings are on but the card of model '" + card.name() + "' names no features output");
         }
         ClassifierSettings settings = settings();
         StructType schema = dataset.schema();
         ColumnBinding binding = new ColumnBinding(schema.fieldIndex(getInputCol()), imageStruct(schema.apply(getInputCol()).dataType()),
-                settings.maxImageBytes(), settings.decodeLimits().maxPixels(), card.background(), getEmbeddings());
+                settings.maxImageBytes(), settings.decodeLimits().maxPixels(), card.preprocess().background(), getEmbeddings());
         PartitionClassifier classifier = new PartitionClassifier(broadcast(dataset.sparkSession().sparkContext()), settings,
                 binding, null);
         return dataset.toDF().mapPartitions(classifier, Encoders.row(outSchema));

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.sparkimage.model.onnx.OnnxGraph;
-import org.sparkimage.util.Json;
+import org.sparkimage.util.JsonFiles;
 
 /**
  * Writes a {@link MobileNetV2Spec} with weights as an ONNX model (opset 13, dynamic batch, BatchNorm
@@ -45,25 +45,25 @@ public final class MobileNetV2OnnxWriter {
         OnnxGraph g = new OnnxGraph(spec.id());
         int res = spec.resolution();
         String x;
-        if (card.layout() == ModelCard.Layout.NHWC) {
-            g.input(card.inputName(), res, res, 3);
-            x = card.inputName() + "/nchw";
-            g.node("Transpose", x, card.inputName()).attrInts("perm", 0, 3, 1, 2).add();
+        if (card.input().layout() == ModelCard.Layout.NHWC) {
+            g.input(card.input().name(), res, res, 3);
+            x = card.input().name() + "/nchw";
+            g.node("Transpose", x, card.input().name()).attrInts("perm", 0, 3, 1, 2).add();
         } else {
-            g.input(card.inputName(), 3, res, res);
-            x = card.inputName();
+            g.input(card.input().name(), 3, res, res);
+            x = card.input().name();
         }
         g.initializer("relu6/min", new float[] {0f});
         g.initializer("relu6/max", new float[] {6f});
 
-        String featuresName = card.featuresName() != null ? card.featuresName() : "features";
+        String featuresName = card.output().features() != null ? card.output().features() : "features";
         List<Layer> layers = spec.layers();
         Map<String, String> tensorOf = new LinkedHashMap<>();
         tensorOf.put("input", x);
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             boolean last = i == layers.size() - 1;
-            String out = last ? card.outputName() : l.name();
+            String out = last ? card.output().name() : l.name();
             String in0 = tensorOf.get(l.inputs().get(0));
             switch (l.kind()) {
                 case CONV -> {
@@ -103,7 +103,7 @@ public final class MobileNetV2OnnxWriter {
                 }
             }
         }
-        g.output(card.outputName(), spec.head().classes());
+        g.output(card.output().name(), spec.head().classes());
         g.output(featuresName, spec.lastChannels());
         if (options.exposeLayers()) {
             for (Layer l : layers) {
@@ -113,7 +113,7 @@ public final class MobileNetV2OnnxWriter {
         }
 
         g.metadata(META_CARD, card.toJson());
-        g.metadata(META_LABELS, Json.write(card.labels()));
+        g.metadata(META_LABELS, JsonFiles.writeCompact(card.labels()));
         g.metadata(META_ARCHITECTURE, architectureJson(spec));
         g.metadata(META_SOURCE, card.source().isEmpty() ? weights.description() : card.source());
         g.metadata(META_LICENSE, card.license());
@@ -142,35 +142,42 @@ public final class MobileNetV2OnnxWriter {
     }
 
     private static void checkCard(MobileNetV2Spec spec, ModelCard card) {
-        if (card.width() != spec.resolution() || card.height() != spec.resolution()) {
-            throw new IllegalArgumentException("card " + card.name() + " feeds " + card.width() + "x" + card.height()
+        if (card.input().width() != spec.resolution() || card.input().height() != spec.resolution()) {
+            throw new IllegalArgumentException("card " + card.name() + " feeds " + card.input().width() + "x" + card.input().height()
                     + " but the model takes " + spec.resolution() + "x" + spec.resolution());
         }
         if (card.numClasses() != spec.head().classes()) {
             throw new IllegalArgumentException("card " + card.name() + " has " + card.numClasses() + " labels, the model "
                     + spec.head().classes() + " classes");
         }
-        boolean probs = card.outputKind() == ModelCard.OutputKind.PROBABILITIES;
+        boolean probs = card.output().kind() == ModelCard.OutputKind.PROBABILITIES;
         if (probs != spec.head().outputsProbabilities()) {
-            throw new IllegalArgumentException("card " + card.name() + " says " + card.outputKind()
+            throw new IllegalArgumentException("card " + card.name() + " says " + card.output().kind()
                     + " but the head " + (probs ? "has no" : "ends in a") + " softmax");
         }
     }
 
-    /** The architecture as JSON, for the metadata. */
+    /**
+     * The architecture as compact JSON, for the metadata: keys in a fixed order and an integral
+     * width written as an integer ({@code "width":1}), so the same spec always gives the same bytes.
+     */
     public static String architectureJson(MobileNetV2Spec spec) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("family", "MobileNetV2");
-        m.put("width", spec.width());
+        double width = spec.width();
+        m.put("width", width == Math.rint(width) ? (Object) (long) width : (Object) width);
         m.put("resolution", spec.resolution());
         m.put("padding", spec.padding().name());
         List<Object> head = new ArrayList<>();
         for (Head.DenseLayer d : spec.head().layers()) {
-            head.add(Map.of("units", d.units(), "activation", d.activation().name()));
+            Map<String, Object> layer = new LinkedHashMap<>();
+            layer.put("activation", d.activation().name());
+            layer.put("units", d.units());
+            head.add(layer);
         }
         m.put("head", head);
         m.put("params", spec.params());
         m.put("macs", spec.macs());
-        return Json.write(m);
+        return JsonFiles.writeCompact(m);
     }
 }

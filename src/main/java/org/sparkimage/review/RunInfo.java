@@ -3,18 +3,20 @@ package org.sparkimage.review;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.sparkimage.util.Json;
+import org.sparkimage.util.JsonFiles;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The run metadata the page header shows, from {@code <output>/summary.json} (written by
  * {@link org.sparkimage.job.JobSummary}); fields are null when the file is missing or lacks them.
  */
 public record RunInfo(String runId, String model, String modelSha256, String start, String end) {
+    /** A run whose summary is missing or unreadable. */
     public static final RunInfo UNKNOWN = new RunInfo(null, null, null, null, null);
 
     /** Reads {@code summary.json} under {@code output} through its Hadoop FileSystem; UNKNOWN when absent or unreadable. */
@@ -31,13 +33,14 @@ public record RunInfo(String runId, String model, String modelSha256, String sta
         }
     }
 
-    static RunInfo parse(String json) {
-        if (!(Json.parse(json) instanceof Map<?, ?> m)) return UNKNOWN;
-        return new RunInfo(text(m.get("run_id")), text(m.get("model")), text(m.get("model_sha256")),
-                text(m.get("start")), text(m.get("end")));
+    static RunInfo parse(String json) throws IOException {
+        JsonNode m = JsonFiles.parse(json);
+        if (!m.isObject()) return UNKNOWN;
+        return new RunInfo(text(m, "run_id"), text(m, "model"), text(m, "model_sha256"), text(m, "start"), text(m, "end"));
     }
 
-    private static String text(Object v) {
-        return v == null ? null : v.toString();
+    private static String text(JsonNode m, String key) {
+        JsonNode v = m.get(key);
+        return v == null || v.isNull() ? null : v.asText();
     }
 }

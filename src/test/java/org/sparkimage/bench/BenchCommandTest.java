@@ -17,7 +17,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkimage.testing.TestSpark;
-import org.sparkimage.util.Json;
+import org.sparkimage.testing.TestJson;
 
 /**
  * The benchmark job end to end on a tiny corpus (real Spark, ONNX Runtime, decoders): it measures
@@ -55,7 +55,7 @@ class BenchCommandTest {
                 "--soak-images", "40", "--rounds", "2");
         assertEquals(0, exit, log.toString(StandardCharsets.UTF_8));
 
-        Map<?, ?> bench = (Map<?, ?>) Json.parse(Files.readString(out.resolve("bench.json")));
+        Map<?, ?> bench = (Map<?, ?>) TestJson.parse(Files.readString(out.resolve("bench.json")));
         Map<?, ?> figures = (Map<?, ?>) ((Map<?, ?>) bench.get("corpora")).get("imagenet-12");
         for (String key : new String[] {"C", "D", "E", "H", "E_over_H", "D_imageio"}) {
             assertTrue(figures.get(key) instanceof Double d && d > 0, key + " = " + figures.get(key));

@@ -20,9 +20,7 @@ class EngineRegistryTest {
 
     private static ModelCard card(String features) {
         ModelCard c = ModelCard.imagenet("registry-test", 96, ModelCard.numberedLabels(10), "seeded", "none");
-        return new ModelCard(c.name(), c.inputName(), c.layout(), c.width(), c.height(), c.channelOrder(), c.resize(),
-                c.resizeShorter(), c.interpolation(), c.divisor(), c.mean(), c.std(), c.background(), c.outputName(),
-                c.outputKind(), features, c.labels(), c.source(), c.license());
+        return c.withOutput(new ModelCard.Output(c.output().name(), c.output().kind(), features, c.labels()));
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.sparkimage.model.ModelCard;
-import org.sparkimage.util.Json;
+import org.sparkimage.testing.TestJson;
 
 /**
  * Decoder and preprocessing against the nsfwjs reference outputs (reference/nsfw-mobilenetv2):
@@ -99,7 +99,7 @@ class NsfwReferenceTest {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("expected.jsonl"), StandardCharsets.UTF_8)) {
             if (line.isBlank()) continue;
-            Map<String, Object> row = (Map<String, Object>) Json.parse(line);
+            Map<String, Object> row = (Map<String, Object>) TestJson.parse(line);
             if (format.equals(row.get("format"))) rows.add(row);
         }
         return rows;

@@ -98,7 +98,7 @@ class PreprocessorTest {
                 for (ModelCard card : new ModelCard[] {stretch(16, 12, interpolation), crop(16, 12, 20, interpolation)}) {
                     FloatBuffer out = run(card, img);
                     for (int i = 0; i < card.tensorSize(); i++) {
-                        assertEquals(p(new int[] {12, 130, 250}[i % 3]), out.get(i), 1e-6, interpolation + " " + card.resize() + " " + size[0] + "x" + size[1]);
+                        assertEquals(p(new int[] {12, 130, 250}[i % 3]), out.get(i), 1e-6, interpolation + " " + card.preprocess().resize() + " " + size[0] + "x" + size[1]);
                     }
                 }
             }
@@ -177,7 +177,7 @@ class PreprocessorTest {
                     FloatBuffer out = run(card, img);
                     for (int i = 0; i < card.tensorSize(); i++) {
                         float v = out.get(i);
-                        assertTrue(v >= 0f && v <= 1f, interpolation + " " + card.resize() + " " + img.width() + "x" + img.height() + " value " + v);
+                        assertTrue(v >= 0f && v <= 1f, interpolation + " " + card.preprocess().resize() + " " + img.width() + "x" + img.height() + " value " + v);
                     }
                     if (img == dot) assertEquals(p(120), out.get(card.tensorSize() - 2), "1x1 fills the tensor");
                 }

@@ -54,9 +54,9 @@ final class TestData {
     static ModelCard card(ModelCard.Layout layout, int width, int height, ModelCard.ChannelOrder order,
                           ModelCard.Resize resize, int resizeShorter, ModelCard.Interpolation interpolation,
                           float divisor, float[] mean, float[] std) {
-        return new ModelCard("test", "input", layout, width, height, order, resize, resizeShorter, interpolation,
-                divisor, mean, std, new int[] {255, 255, 255}, "scores", ModelCard.OutputKind.PROBABILITIES, null,
-                List.of("a", "b"), "", "");
+        return new ModelCard("test", new ModelCard.Input("input", layout, width, height, order),
+                new ModelCard.Preprocess(resize, resizeShorter, interpolation, divisor, mean, std, new int[] {255, 255, 255}),
+                new ModelCard.Output("scores", ModelCard.OutputKind.PROBABILITIES, null, List.of("a", "b")), "", "");
     }
 
     /** An image whose every pixel is produced by {@code f(x, y, c)}. */

@@ -23,7 +23,7 @@ import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.ReferenceData.Expected;
 import org.sparkimage.testing.TestSpark;
-import org.sparkimage.util.Json;
+import org.sparkimage.testing.TestJson;
 
 /**
  * The CLI end to end on the reference photographs, on a real local[2] SparkSession with real
@@ -130,10 +130,54 @@ class ClassifyCommandTest {
             assertTrue(r.getLong(r.fieldIndex("inference_ns")) > 0);
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> summary = (Map<String, Object>) Json.parse(Files.readString(out.resolve("summary.json")));
+        Map<String, Object> summary = (Map<String, Object>) TestJson.parse(Files.readString(out.resolve("summary.json")));
         assertEquals((double) fileCount, summary.get("images"));
         assertEquals(summary.get("images"), (Double) summary.get("ok") + (Double) summary.get("errors"));
         assertTrue(console.contains("images/s"), console);
+    }
+
+    /** A first run shows the answer: label counts (and error codes) in summary.json and in the console table. */
+    @Test
+    void summaryAndTableShowTheLabels() throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) TestJson.parse(Files.readString(out.resolve("summary.json")));
+        @SuppressWarnings("unchecked")
+        Map<String, Double> labels = (Map<String, Double>) summary.get("labels");
+        Map<String, Double> expected = new HashMap<>();
+        for (Row r : byName.values()) {
+            if (r.getAs("status").equals("ok")) expected.merge(r.getAs("label"), 1.0, Double::sum);
+        }
+        assertEquals(expected, labels);
+        assertEquals(summary.get("ok"), labels.values().stream().mapToDouble(Double::doubleValue).sum());
+        String top = expected.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        assertTrue(console.lines().anyMatch(l -> l.contains("labels") && l.contains(top)), console);
+        assertTrue(summary.containsKey("error_codes"));
+    }
+
+    @Test
+    void helpShowsAnExampleThatRunsFromTheCloneAndWrapsOnce() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        assertEquals(0, ClassifyCommand.execute(new PrintStream(buf, true, StandardCharsets.UTF_8), "--help"));
+        String help = buf.toString(StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Example: scripts/classify.sh --input (\\S+)").matcher(help);
+        assertTrue(m.find(), help);
+        assertTrue(Files.isDirectory(Path.of(m.group(1))), "the example's input must exist in the clone: " + m.group(1));
+        // Picocli wraps each description paragraph itself: no line of the description may end early
+        // because of a hard break inside a sentence (the old text broke after "and writes").
+        assertTrue(help.contains("Classifies every image file under --input"), help);
+        assertTrue(help.lines().noneMatch(l -> l.strip().endsWith("and writes")), help);
+    }
+
+    /** A hostile model card is a model-card error (exit 5) with one line, never a crash (exit 1). */
+    @Test
+    void truncatedOrDeeplyNestedCardIsExit5() throws IOException {
+        Path truncated = Files.writeString(tmp.resolve("truncated.card.json"), "{\"name\": \"x\", \"input\": {\"width\": 2");
+        Path deep = Files.writeString(tmp.resolve("deep.card.json"), "[".repeat(200_000));
+        Path wrongTypes = Files.writeString(tmp.resolve("types.card.json"), "{\"name\": 1, \"input\": [], \"preprocess\": {}, \"output\": {}}");
+        for (Path card : List.of(truncated, deep, wrongTypes)) {
+            assertEquals(JobException.EXIT_MODEL, run("--input", "samples", "--output", tmp.resolve("card-" + card.getFileName()).toString(),
+                    "--model-card", card.toString(), "--master", "local[1]"), card.toString());
+        }
     }
 
     @Test

@@ -27,7 +27,7 @@ import org.sparkimage.testing.ForkedProcess;
 import org.sparkimage.testing.LocalCluster;
 import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.TestSpark;
-import org.sparkimage.util.Json;
+import org.sparkimage.testing.TestJson;
 
 /**
  * The job on a real Spark standalone cluster ({@code scripts/cluster.sh}: master and two workers,
@@ -194,6 +194,6 @@ class ClusterIT {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> summary(Path out) throws IOException {
-        return (Map<String, Object>) Json.parse(Files.readString(out.resolve("summary.json")));
+        return (Map<String, Object>) TestJson.parse(Files.readString(out.resolve("summary.json")));
     }
 }

@@ -41,13 +41,13 @@ class ImageNetCardTest {
         assertEquals(1000, card.numClasses());
         assertEquals("tench, Tinca tinca", card.labels().get(0));
         assertEquals("toilet tissue, toilet paper, bathroom tissue", card.labels().get(999));
-        assertEquals(ModelCard.Layout.NCHW, card.layout());
-        assertEquals(ModelCard.Resize.SHORTER_SIDE_CROP, card.resize());
-        assertEquals(256, card.resizeShorter());
-        assertEquals(ModelCard.OutputKind.LOGITS, card.outputKind());
-        assertEquals("input", card.inputName());
-        assertEquals("output", card.outputName());
-        assertNull(card.featuresName());
+        assertEquals(ModelCard.Layout.NCHW, card.input().layout());
+        assertEquals(ModelCard.Resize.SHORTER_SIDE_CROP, card.preprocess().resize());
+        assertEquals(256, card.preprocess().resizeShorter());
+        assertEquals(ModelCard.OutputKind.LOGITS, card.output().kind());
+        assertEquals("input", card.input().name());
+        assertEquals("output", card.output().name());
+        assertNull(card.output().features());
         String json = Files.readString(CARD);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelCard.fromJson(json));
         assertTrue(e.getMessage().contains("labels_file"), e.getMessage());
@@ -58,10 +58,8 @@ class ImageNetCardTest {
         ModelCard zoo = ModelCard.load(CARD);
         // The seeded model carries numbered labels in its own metadata: rows with ImageNet names
         // prove that --model-card, not the embedded card, fed the job.
-        ModelCard embedded = new ModelCard("seeded", zoo.inputName(), zoo.layout(), zoo.width(), zoo.height(),
-                zoo.channelOrder(), zoo.resize(), zoo.resizeShorter(), zoo.interpolation(), zoo.divisor(), zoo.mean(),
-                zoo.std(), zoo.background(), zoo.outputName(), zoo.outputKind(), null, ModelCard.numberedLabels(1000),
-                "seeded", "none");
+        ModelCard embedded = zoo.withOutput(new ModelCard.Output(zoo.output().name(), zoo.output().kind(), null,
+                ModelCard.numberedLabels(1000))).withProvenance("seeded", "seeded", "none");
         Path model = tmp.resolve("mobilenetv2-seeded.onnx");
         Files.write(model, MobileNetV2OnnxWriter.write(MobileNetV2Spec.imagenet(0.35, 224, 1000), new SeededWeights(7),
                 embedded, MobileNetV2OnnxWriter.Options.defaults()));

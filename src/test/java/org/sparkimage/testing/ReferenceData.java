@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.sparkimage.util.Json;
+
 
 /**
  * The shared reference folders ({@code ../shared/reference}). Tests that need them fail loudly
@@ -67,7 +67,7 @@ public final class ReferenceData {
         try {
             List<Expected> out = new ArrayList<>();
             for (String line : Files.readAllLines(nsfwDir().resolve("expected.jsonl"), StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) out.add(new Expected((Map<String, Object>) Json.parse(line)));
+                if (!line.isBlank()) out.add(new Expected((Map<String, Object>) TestJson.parse(line)));
             }
             if (out.isEmpty()) fail("expected.jsonl is empty");
             return out;

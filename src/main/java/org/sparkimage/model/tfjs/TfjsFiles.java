@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.sparkimage.util.Json;
+
 
 /**
  * Reads a TF.js layers model: its topology and its weights by name. Accepts the plain format
@@ -96,12 +96,12 @@ public final class TfjsFiles {
      */
     private static Object exportedValue(String text, String requiredKey) throws IOException {
         String trimmed = text.strip();
-        if (trimmed.startsWith("{")) return Json.parse(trimmed);
+        if (trimmed.startsWith("{")) return LenientJson.parse(trimmed);
         for (int i = text.indexOf("exports="); i >= 0; i = text.indexOf("exports=", i + 1)) {
             int start = i + "exports=".length();
             char c = text.charAt(start);
             if (c != '{' && c != '"') continue;
-            Object v = Json.parseAt(text, start);
+            Object v = LenientJson.parseAt(text, start);
             if (requiredKey == null ? v instanceof String : v instanceof Map<?, ?> m && m.containsKey(requiredKey)) return v;
         }
         throw new IOException("no exported " + (requiredKey == null ? "string" : "object with '" + requiredKey + "'") + " found");
