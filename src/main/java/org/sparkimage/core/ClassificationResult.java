@@ -3,7 +3,6 @@ package org.sparkimage.core;
 import java.util.Locale;
 
 import org.apache.spark.ml.linalg.Vector;
-import org.sparkimage.image.ErrorCode;
 
 /**
  * The outcome for one image: a prediction ({@link #ok}) or an error with a stable code and a

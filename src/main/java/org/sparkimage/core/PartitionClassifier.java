@@ -22,7 +22,6 @@ import org.apache.spark.util.TaskCompletionListener;
 import org.sparkimage.engine.EngineRegistry;
 import org.sparkimage.engine.OrtEngine;
 import org.sparkimage.image.DecodedImage;
-import org.sparkimage.image.ErrorCode;
 import org.sparkimage.image.GuardedImageDecoder;
 import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.image.ImageDecoder;
@@ -153,7 +152,10 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             long t1 = System.nanoTime();
             meter.readNs += t1 - t0;
             try {
-                if (in.failure() != null) throw in.failure();
+                if (in.failure() != null) {
+                    filling.addError(in, ClassificationResult.error(in.failure().code(), in.failure().getMessage(), bundle.sha256()));
+                    return true;
+                }
                 DecodedImage img = in.pixels();
                 if (img == null) {
                     meter.bytesRead(in.bytes().length);
@@ -162,7 +164,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
                 preprocessor.write(img.pixels(), filling.tensors, filling.slots());
                 filling.addImage(in, img.width(), img.height());
             } catch (ImageDecodeException e) {
-                filling.addError(in, ClassificationResult.error(e.code(), e.getMessage(), bundle.sha256()));
+                filling.addError(in, ClassificationResult.error(ErrorCode.of(e.code()), e.getMessage(), bundle.sha256()));
             } catch (RuntimeException | StackOverflowError e) {
                 filling.addError(in, ClassificationResult.error(ErrorCode.INTERNAL, "unexpected failure: " + e, bundle.sha256()));
             } finally {

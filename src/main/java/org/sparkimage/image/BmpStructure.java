@@ -14,7 +14,7 @@ final class BmpStructure {
 
     static void verify(byte[] d, PixelLimit limit) throws ImageDecodeException {
         if (d.length < FILE_HEADER + OS2_CORE_HEADER) {
-            throw new ImageDecodeException(ErrorCode.TRUNCATED, "BMP: data ends inside the headers");
+            throw new ImageDecodeException(ImageError.TRUNCATED, "BMP: data ends inside the headers");
         }
         int dibSize = s32(d, FILE_HEADER);
         long width;
@@ -23,7 +23,7 @@ final class BmpStructure {
             width = u16(d, 18);
             height = u16(d, 20);
         } else {
-            if (d.length < 26) throw new ImageDecodeException(ErrorCode.TRUNCATED, "BMP: data ends inside the headers");
+            if (d.length < 26) throw new ImageDecodeException(ImageError.TRUNCATED, "BMP: data ends inside the headers");
             width = s32(d, 18);
             height = Math.abs((long) s32(d, 22)); // negative: rows stored top-down
         }

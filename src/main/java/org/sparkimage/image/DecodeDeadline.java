@@ -34,7 +34,7 @@ final class DecodeDeadline {
     }
 
     ImageDecodeException timeout(ImageFormat format) {
-        return new ImageDecodeException(ErrorCode.TIMEOUT, String.format(
+        return new ImageDecodeException(ImageError.TIMEOUT, String.format(
                 "%s decoding stopped after %d ms: over the per-image budget of %d ms",
                 format, (System.nanoTime() - startNanos) / 1_000_000, budgetNanos / 1_000_000));
     }

@@ -1,5 +1,7 @@
 package org.sparkimage.image;
 
+import java.util.concurrent.CancellationException;
+
 /**
  * Heap that concurrent decodes in one JVM may hold at once. Every task on a Spark executor decodes
  * in the same heap, so a per-image pixel limit alone does not bound memory: four tasks each
@@ -64,7 +66,7 @@ public final class DecodeMemoryBudget {
      */
     public Reservation reserve(long bytes, String what) throws ImageDecodeException {
         if (bytes > capacity) {
-            throw new ImageDecodeException(ErrorCode.TOO_LARGE, String.format(
+            throw new ImageDecodeException(ImageError.TOO_LARGE, String.format(
                     "%s needs about %d MB of heap to decode, more than the %d MB this JVM allows for decoding"
                             + " (%.0f%% of its heap); give executors more memory or lower the pixel limit",
                     what, mb(bytes), mb(capacity), HEAP_SHARE * 100));
@@ -74,7 +76,7 @@ public final class DecodeMemoryBudget {
                 while (reserved + bytes > capacity) wait();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ImageDecodeException(ErrorCode.INTERNAL, "interrupted while waiting for decode memory");
+                throw new CancellationException("interrupted while waiting for decode memory"); // the task is being killed
             }
             reserved += bytes;
             return new Reservation(bytes);

@@ -35,9 +35,9 @@ final class GifStructure {
                 skipSubBlocks(d, pos + 1); // after the LZW minimum code size
                 return;
             } else if (block == TRAILER) {
-                throw new ImageDecodeException(ErrorCode.CORRUPT, "GIF: no frame before the trailer");
+                throw new ImageDecodeException(ImageError.CORRUPT, "GIF: no frame before the trailer");
             } else {
-                throw new ImageDecodeException(ErrorCode.CORRUPT, String.format("GIF: unknown block 0x%02X at offset %d", block, pos));
+                throw new ImageDecodeException(ImageError.CORRUPT, String.format("GIF: unknown block 0x%02X at offset %d", block, pos));
             }
         }
     }
@@ -62,6 +62,6 @@ final class GifStructure {
     }
 
     private static ImageDecodeException truncated() {
-        return new ImageDecodeException(ErrorCode.TRUNCATED, "GIF: data ends before the first frame is complete");
+        return new ImageDecodeException(ImageError.TRUNCATED, "GIF: data ends before the first frame is complete");
     }
 }

@@ -75,9 +75,9 @@ public final class GuardedImageDecoder implements ImageDecoder {
 
     @Override
     public DecodedImage decode(byte[] data, ScaleHint hint) throws ImageDecodeException {
-        if (data.length == 0) throw new ImageDecodeException(ErrorCode.EMPTY, "the file is empty (0 bytes)");
+        if (data.length == 0) throw new ImageDecodeException(ImageError.EMPTY, "the file is empty (0 bytes)");
         ImageFormat format = FormatSniffer.sniff(data).orElseThrow(() -> new ImageDecodeException(
-                ErrorCode.NOT_AN_IMAGE, "no image signature; the data starts with " + describeHead(data)));
+                ImageError.NOT_AN_IMAGE, "no image signature; the data starts with " + describeHead(data)));
         DecodeDeadline deadline = DecodeDeadline.start(limits.timeBudget());
         int orientation = ExifOrientation.NORMAL;
         boolean mayEndEarly = true;

@@ -1,20 +1,20 @@
 package org.sparkimage.image;
 
-/** A file could not be turned into pixels; carries the stable {@link ErrorCode} of its output row. */
+/** A file could not be turned into pixels; carries the stable {@link ImageError} of its output row. */
 public final class ImageDecodeException extends Exception {
-    private final ErrorCode code;
+    private final ImageError code;
 
-    public ImageDecodeException(ErrorCode code, String message) {
+    public ImageDecodeException(ImageError code, String message) {
         super(message);
         this.code = code;
     }
 
-    public ImageDecodeException(ErrorCode code, String message, Throwable cause) {
+    public ImageDecodeException(ImageError code, String message, Throwable cause) {
         super(message, cause);
         this.code = code;
     }
 
-    public ErrorCode code() {
+    public ImageError code() {
         return code;
     }
 }

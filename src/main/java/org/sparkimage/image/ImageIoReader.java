@@ -88,7 +88,7 @@ final class ImageIoReader {
             // the pixel limit and memory budget keep OutOfMemoryError out of reach for honest headers.
             // None of it may escape the row contract.
             if (deadline.tripped()) throw deadline.timeout(format);
-            throw new ImageDecodeException(ErrorCode.CORRUPT, format + " decoder failed: " + describe(e), e);
+            throw new ImageDecodeException(ImageError.CORRUPT, format + " decoder failed: " + describe(e), e);
         } finally {
             reader.dispose();
         }
@@ -131,11 +131,11 @@ final class ImageIoReader {
     private static ImageReader createReader(ImageFormat format) throws ImageDecodeException {
         String name = format.imageIoName();
         if (name == null) {
-            throw new ImageDecodeException(ErrorCode.UNSUPPORTED_FORMAT, format + " image recognised; this format is not decoded");
+            throw new ImageDecodeException(ImageError.UNSUPPORTED_FORMAT, format + " image recognised; this format is not decoded");
         }
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(name);
         if (!readers.hasNext()) {
-            throw new ImageDecodeException(ErrorCode.UNSUPPORTED_FORMAT, format + " image recognised, but no " + format + " decoder is installed");
+            throw new ImageDecodeException(ImageError.UNSUPPORTED_FORMAT, format + " image recognised, but no " + format + " decoder is installed");
         }
         return readers.next();
     }
@@ -157,8 +157,8 @@ final class ImageIoReader {
         String detail = cause == null ? warnings.firstDamage()
                 : describe(cause) + (warnings.pixelsDamaged() ? " (after warning: " + warnings.firstDamage() + ")" : "");
         return truncated
-                ? new ImageDecodeException(ErrorCode.TRUNCATED, format + " data ends before the image is complete: " + detail, cause)
-                : new ImageDecodeException(ErrorCode.CORRUPT, format + " data is damaged: " + detail, cause);
+                ? new ImageDecodeException(ImageError.TRUNCATED, format + " data ends before the image is complete: " + detail, cause)
+                : new ImageDecodeException(ImageError.CORRUPT, format + " data is damaged: " + detail, cause);
     }
 
     private static boolean endOfData(Throwable e) {

@@ -16,17 +16,17 @@ public final class InterleavedPixels {
      */
     public static RgbImage fromBgr(int width, int height, int channels, byte[] data, int[] background, long maxPixels)
             throws ImageDecodeException {
-        if (width <= 0 || height <= 0) throw new ImageDecodeException(ErrorCode.CORRUPT, "image is " + width + "x" + height);
+        if (width <= 0 || height <= 0) throw new ImageDecodeException(ImageError.CORRUPT, "image is " + width + "x" + height);
         if ((long) width * height > maxPixels) {
-            throw new ImageDecodeException(ErrorCode.TOO_LARGE,
+            throw new ImageDecodeException(ImageError.TOO_LARGE,
                     "image is " + width + "x" + height + ", more than the limit of " + maxPixels + " pixels");
         }
         if (channels != 1 && channels != 3 && channels != 4) {
-            throw new ImageDecodeException(ErrorCode.UNSUPPORTED_FORMAT, channels + "-channel pixels (1, 3 or 4 are supported)");
+            throw new ImageDecodeException(ImageError.UNSUPPORTED_FORMAT, channels + "-channel pixels (1, 3 or 4 are supported)");
         }
         long expected = (long) width * height * channels;
         if (data == null || data.length != expected) {
-            throw new ImageDecodeException(ErrorCode.CORRUPT, "pixel data has " + (data == null ? 0 : data.length)
+            throw new ImageDecodeException(ImageError.CORRUPT, "pixel data has " + (data == null ? 0 : data.length)
                     + " bytes, " + width + "x" + height + "x" + channels + " needs " + expected);
         }
         AlphaCompositor alpha = new AlphaCompositor(background);

@@ -55,7 +55,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
                 throw truncated();
             }
             if ((d[pos] & 0xFF) != 0xFF) {
-                throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: no marker at offset " + pos + " where a segment should start");
+                throw new ImageDecodeException(ImageError.CORRUPT, "JPEG: no marker at offset " + pos + " where a segment should start");
             }
             while (pos < d.length && (d[pos] & 0xFF) == 0xFF) pos++; // fill bytes
             if (pos >= d.length) continue;
@@ -63,14 +63,14 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
             if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue; // no length field
             if (marker == EOI) {
                 if (progression != null) return frame.header(orientation, progression.scans(), icc.profile(), true);
-                throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: end of image marker before any scan data");
+                throw new ImageDecodeException(ImageError.CORRUPT, "JPEG: end of image marker before any scan data");
             }
             if (marker == SOI || marker == 0x00) {
-                throw new ImageDecodeException(ErrorCode.CORRUPT, String.format("JPEG: unexpected marker 0x%02X at offset %d", marker, pos - 1));
+                throw new ImageDecodeException(ImageError.CORRUPT, String.format("JPEG: unexpected marker 0x%02X at offset %d", marker, pos - 1));
             }
             if (pos + 2 > d.length) throw truncated();
             int length = (d[pos] & 0xFF) << 8 | (d[pos + 1] & 0xFF);
-            if (length < 2) throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: segment length " + length + " at offset " + pos);
+            if (length < 2) throw new ImageDecodeException(ImageError.CORRUPT, "JPEG: segment length " + length + " at offset " + pos);
             int body = pos + 2;
             int end = pos + length;
             if (end > d.length) {
@@ -80,7 +80,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
                 throw truncated();
             }
             if (isFrameMarker(marker)) {
-                if (frame != null) throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: more than one frame header");
+                if (frame != null) throw new ImageDecodeException(ImageError.CORRUPT, "JPEG: more than one frame header");
                 frame = Frame.parse(d, body, end, marker, limit);
                 progression = new JpegScanProgression(frame.componentIds, marker == 0xC2 || marker == 0xCA);
             } else if (marker == APP1 && !exifSeen && isExif(d, body, end)) {
@@ -90,7 +90,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
                     && Arrays.equals(d, body, body + ICC_TAG.length, ICC_TAG, 0, ICC_TAG.length)) {
                 icc.add(d[body + ICC_TAG.length] & 0xFF, d[body + ICC_TAG.length + 1] & 0xFF, d, body + ICC_TAG.length + 2, end);
             } else if (marker == SOS) {
-                if (frame == null) throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: scan before any frame header");
+                if (frame == null) throw new ImageDecodeException(ImageError.CORRUPT, "JPEG: scan before any frame header");
                 acceptScan(d, body, end, progression);
                 pos = skipEntropyCodedData(d, end);
                 continue;
@@ -102,7 +102,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
     /** The frame header's fields. */
     private record Frame(int width, int height, int marker, int precision, int[] componentIds) {
         static Frame parse(byte[] d, int body, int end, int marker, PixelLimit limit) throws ImageDecodeException {
-            if (end - body < 6) throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: frame header too short");
+            if (end - body < 6) throw new ImageDecodeException(ImageError.CORRUPT, "JPEG: frame header too short");
             int precision = d[body] & 0xFF;
             int height = (d[body + 1] & 0xFF) << 8 | (d[body + 2] & 0xFF);
             int width = (d[body + 3] & 0xFF) << 8 | (d[body + 4] & 0xFF);
@@ -110,7 +110,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
             checkProcess(marker, precision);
             int components = d[body + 5] & 0xFF;
             if (components == 0 || end - body != 6 + 3 * components) {
-                throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: frame header length does not match its " + components + " components");
+                throw new ImageDecodeException(ImageError.CORRUPT, "JPEG: frame header length does not match its " + components + " components");
             }
             int[] ids = new int[components];
             for (int i = 0; i < components; i++) ids[i] = d[body + 6 + 3 * i] & 0xFF;
@@ -147,7 +147,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
     private static void acceptScan(byte[] d, int body, int end, JpegScanProgression progression) throws ImageDecodeException {
         int components = end > body ? d[body] & 0xFF : 0;
         if (components == 0 || end - body != 4 + 2 * components) {
-            throw new ImageDecodeException(ErrorCode.CORRUPT, "JPEG: scan header length does not match its " + components + " components");
+            throw new ImageDecodeException(ImageError.CORRUPT, "JPEG: scan header length does not match its " + components + " components");
         }
         int[] ids = new int[components];
         for (int i = 0; i < components; i++) ids[i] = d[body + 1 + 2 * i] & 0xFF;
@@ -183,11 +183,11 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
         boolean known = marker == 0xC0 || marker == 0xC1 || marker == 0xC2 || marker == 0xC3
                 || marker == 0xC9 || marker == 0xCA;
         if (!known) {
-            throw new ImageDecodeException(ErrorCode.UNSUPPORTED_FORMAT,
+            throw new ImageDecodeException(ImageError.UNSUPPORTED_FORMAT,
                     String.format("JPEG coding process SOF%d (hierarchical/differential) is not supported", marker - 0xC0));
         }
         if (precision != 8) {
-            throw new ImageDecodeException(ErrorCode.UNSUPPORTED_FORMAT,
+            throw new ImageDecodeException(ImageError.UNSUPPORTED_FORMAT,
                     String.format("%d-bit JPEG (SOF%d) is not supported, only 8-bit samples", precision, marker - 0xC0));
         }
     }
@@ -198,6 +198,6 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
     }
 
     private static ImageDecodeException truncated() {
-        return new ImageDecodeException(ErrorCode.TRUNCATED, "JPEG: data ends inside a marker segment");
+        return new ImageDecodeException(ImageError.TRUNCATED, "JPEG: data ends inside a marker segment");
     }
 }

@@ -76,6 +76,6 @@ final class JpegScanProgression {
     }
 
     private static ImageDecodeException corrupt(String what) {
-        return new ImageDecodeException(ErrorCode.CORRUPT, "JPEG scan progression is invalid: " + what);
+        return new ImageDecodeException(ImageError.CORRUPT, "JPEG scan progression is invalid: " + what);
     }
 }

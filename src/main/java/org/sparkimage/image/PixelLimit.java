@@ -22,11 +22,11 @@ final class PixelLimit {
      */
     void check(long width, long height, String what) throws ImageDecodeException {
         if (width <= 0 || height <= 0) {
-            throw new ImageDecodeException(ErrorCode.CORRUPT, what + " declares an empty image " + width + "x" + height);
+            throw new ImageDecodeException(ImageError.CORRUPT, what + " declares an empty image " + width + "x" + height);
         }
         // width > max / height avoids the overflow of width * height for 32-bit sides.
         if (width > maxPixels / height) {
-            throw new ImageDecodeException(ErrorCode.TOO_LARGE, what + " declares " + width + "x" + height
+            throw new ImageDecodeException(ImageError.TOO_LARGE, what + " declares " + width + "x" + height
                     + " pixels, over the limit of " + maxPixels + " pixels");
         }
     }

@@ -25,8 +25,8 @@ final class PngStructure {
     static void verify(byte[] d, PixelLimit limit) throws ImageDecodeException {
         int pos = SIGNATURE_LENGTH;
         if (d.length < pos + 8 + 13 || readInt(d, pos + 4) != IHDR) {
-            if (d.length < pos + 8 + 13) throw new ImageDecodeException(ErrorCode.TRUNCATED, "PNG: data ends before the IHDR chunk is complete");
-            throw new ImageDecodeException(ErrorCode.CORRUPT, "PNG: the first chunk is not IHDR");
+            if (d.length < pos + 8 + 13) throw new ImageDecodeException(ImageError.TRUNCATED, "PNG: data ends before the IHDR chunk is complete");
+            throw new ImageDecodeException(ImageError.CORRUPT, "PNG: the first chunk is not IHDR");
         }
         limit.check(readInt(d, pos + 8) & 0xFFFFFFFFL, readInt(d, pos + 12) & 0xFFFFFFFFL, "PNG IHDR");
 
@@ -37,7 +37,7 @@ final class PngStructure {
             int type = readInt(d, pos + 4);
             String name = typeName(type);
             if (length > Integer.MAX_VALUE || pos + 12 + length > d.length) {
-                throw new ImageDecodeException(ErrorCode.TRUNCATED, "PNG: data ends inside the " + name + " chunk at offset " + pos);
+                throw new ImageDecodeException(ImageError.TRUNCATED, "PNG: data ends inside the " + name + " chunk at offset " + pos);
             }
             // Bit 5 of the first type byte clear = critical chunk; a bad CRC there is fatal, on an
             // ancillary chunk (tEXt, iCCP, ...) the decoder may ignore the chunk.
@@ -46,7 +46,7 @@ final class PngStructure {
                 crc.reset();
                 crc.update(d, pos + 4, 4 + (int) length);
                 if ((int) crc.getValue() != readInt(d, pos + 8 + (int) length)) {
-                    throw new ImageDecodeException(ErrorCode.CORRUPT, "PNG: CRC mismatch in the " + name + " chunk at offset " + pos);
+                    throw new ImageDecodeException(ImageError.CORRUPT, "PNG: CRC mismatch in the " + name + " chunk at offset " + pos);
                 }
             }
             if (type == IDAT) idatSeen = true;
@@ -55,7 +55,7 @@ final class PngStructure {
         }
         // No IEND: a cut file. Only when no image data at all arrived can this be decided here;
         // otherwise the zlib stream tells whether the pixels are complete (a missing IEND alone is harmless).
-        if (!idatSeen) throw new ImageDecodeException(ErrorCode.TRUNCATED, "PNG: data ends before any IDAT chunk");
+        if (!idatSeen) throw new ImageDecodeException(ImageError.TRUNCATED, "PNG: data ends before any IDAT chunk");
     }
 
     private static int readInt(byte[] d, int pos) {

@@ -67,14 +67,14 @@ final class RasterConverter {
                 && bands == colors + (cm.hasAlpha() ? 1 : 0);
         int transferType = raster.getTransferType();
         if (!layoutOk || transferType == DataBuffer.TYPE_FLOAT || transferType == DataBuffer.TYPE_DOUBLE) {
-            throw new ImageDecodeException(ErrorCode.UNSUPPORTED_FORMAT, "pixel layout not supported: " + bands
+            throw new ImageDecodeException(ImageError.UNSUPPORTED_FORMAT, "pixel layout not supported: " + bands
                     + " bands, " + colors + " colour components, colour space type " + csType + ", transfer type " + transferType);
         }
         int[] max = new int[bands];
         for (int b = 0; b < bands; b++) {
             int bits = raster.getSampleModel().getSampleSize(b);
             if (bits < 1 || bits > 16) {
-                throw new ImageDecodeException(ErrorCode.UNSUPPORTED_FORMAT, bits + "-bit samples are not supported");
+                throw new ImageDecodeException(ImageError.UNSUPPORTED_FORMAT, bits + "-bit samples are not supported");
             }
             max[b] = (1 << bits) - 1;
         }

@@ -16,17 +16,17 @@ final class TiffStructure {
         boolean big = d.length > 3 && (d[little ? 2 : 3] & 0xFF) == 43; // BigTIFF: 8-byte offsets at 8
         int at = big ? 8 : 4;
         int width = big ? 8 : 4;
-        if (d.length < at + width) throw new ImageDecodeException(ErrorCode.TRUNCATED, "TIFF: data ends inside the header");
+        if (d.length < at + width) throw new ImageDecodeException(ImageError.TRUNCATED, "TIFF: data ends inside the header");
         long offset = read(d, at, width, little);
         int countWidth = big ? 8 : 2;
         if (offset < 0 || offset + countWidth > d.length) {
-            throw new ImageDecodeException(ErrorCode.TRUNCATED,
+            throw new ImageDecodeException(ImageError.TRUNCATED,
                     "TIFF: the first image directory is at offset " + Long.toUnsignedString(offset) + ", past the end of the " + d.length + "-byte file");
         }
         long entries = read(d, (int) offset, countWidth, little);
         long end = offset + countWidth + entries * (big ? 20 : 12) + width;
         if (entries < 0 || end > d.length) {
-            throw new ImageDecodeException(ErrorCode.TRUNCATED,
+            throw new ImageDecodeException(ImageError.TRUNCATED,
                     "TIFF: data ends inside the first image directory (" + entries + " entries at offset " + offset + ")");
         }
     }

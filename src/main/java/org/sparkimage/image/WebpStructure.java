@@ -21,7 +21,7 @@ final class WebpStructure {
     static void verify(byte[] d, PixelLimit limit) throws ImageDecodeException {
         long riffEnd = 8 + u32(d, 4);
         if (riffEnd > d.length) {
-            throw new ImageDecodeException(ErrorCode.TRUNCATED,
+            throw new ImageDecodeException(ImageError.TRUNCATED,
                     "WebP: the RIFF header declares " + riffEnd + " bytes, the file has " + d.length);
         }
         boolean image = false;
@@ -31,7 +31,7 @@ final class WebpStructure {
             long size = u32(d, pos + 4);
             int body = pos + 8;
             if (body + size > riffEnd) {
-                throw new ImageDecodeException(ErrorCode.TRUNCATED, "WebP: data ends inside the " + fourcc + " chunk at offset " + pos);
+                throw new ImageDecodeException(ImageError.TRUNCATED, "WebP: data ends inside the " + fourcc + " chunk at offset " + pos);
             }
             switch (fourcc) {
                 case "VP8X" -> {
@@ -58,7 +58,7 @@ final class WebpStructure {
             }
             pos = body + (int) size + (int) (size & 1); // chunks are padded to even sizes
         }
-        if (!image) throw new ImageDecodeException(ErrorCode.TRUNCATED, "WebP: data ends before any image chunk");
+        if (!image) throw new ImageDecodeException(ImageError.TRUNCATED, "WebP: data ends before any image chunk");
     }
 
     private static int u16(byte[] d, int p) {

@@ -3,8 +3,6 @@ package org.sparkimage.job;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
@@ -12,14 +10,13 @@ import java.util.Map;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.sparkimage.image.ErrorCode;
-import org.sparkimage.image.ImageDecodeException;
+import org.sparkimage.core.ErrorCode;
+import org.sparkimage.core.RowFailure;
 
 /**
  * Reads one listed file inside the task (local files directly, others through their Hadoop
- * FileSystem), so that a file that
- * vanished or cannot be read, or one over the byte limit, becomes an error row rather than a failed
- * task (Spark's binaryFile reader would fail the whole task).
+ * FileSystem), so that a file that vanished or cannot be read, or one over the byte limit, becomes
+ * an error row ({@link RowFailure}) rather than a failed task.
  */
 final class FileFetcher {
     private final Configuration conf;
@@ -31,17 +28,17 @@ final class FileFetcher {
         this.maxBytes = maxBytes;
     }
 
-    byte[] read(String path, long listedSize) throws ImageDecodeException {
+    byte[] read(String path, long listedSize) throws RowFailure {
         if (listedSize > maxBytes) {
-            throw new ImageDecodeException(ErrorCode.TOO_LARGE,
+            throw new RowFailure(ErrorCode.TOO_LARGE,
                     "file has " + listedSize + " bytes, more than the limit of " + maxBytes);
         }
         try (InputStream in = open(path)) {
             return readUpToLimit(in, listedSize);
         } catch (FileNotFoundException | NoSuchFileException e) {
-            throw new ImageDecodeException(ErrorCode.READ_ERROR, "file no longer exists: " + e.getMessage(), e);
+            throw new RowFailure(ErrorCode.READ_ERROR, "file no longer exists: " + e.getMessage());
         } catch (IOException e) {
-            throw new ImageDecodeException(ErrorCode.READ_ERROR, "cannot read file: " + e, e);
+            throw new RowFailure(ErrorCode.READ_ERROR, "cannot read file: " + e);
         }
     }
 
@@ -60,7 +57,7 @@ final class FileFetcher {
      * The file's bytes, read into an array of the listed size; the size may be stale, so a file
      * that grew is read on to the limit (one byte past it tells that it is over).
      */
-    private byte[] readUpToLimit(InputStream in, long listedSize) throws IOException, ImageDecodeException {
+    private byte[] readUpToLimit(InputStream in, long listedSize) throws IOException, RowFailure {
         int expected = (int) Math.min(listedSize, maxBytes);
         byte[] data = new byte[expected];
         int n = in.readNBytes(data, 0, expected);
@@ -68,21 +65,19 @@ final class FileFetcher {
         byte[] more = in.readNBytes((int) Math.min(maxBytes + 1 - expected, Integer.MAX_VALUE - 16L - expected));
         if (more.length == 0) return data;
         if ((long) expected + more.length > maxBytes) {
-            throw new ImageDecodeException(ErrorCode.TOO_LARGE, "file grew past the limit of " + maxBytes + " bytes");
+            throw new RowFailure(ErrorCode.TOO_LARGE, "file grew past the limit of " + maxBytes + " bytes");
         }
         byte[] all = Arrays.copyOf(data, expected + more.length);
         System.arraycopy(more, 0, all, expected, more.length);
         return all;
     }
 
-    /** binaryFile lists paths as URI strings (percent-encoded); plain paths are accepted too. */
+    /**
+     * The listing's path string back to a Hadoop path. {@link FileLister} writes
+     * {@code Path.toString()}, which is not percent-encoded ({@code file:/a b/100%.jpg}), so it is
+     * parsed as a Path, never as a URI (that would decode a literal {@code %20} in a name).
+     */
     static Path toHadoopPath(String path) {
-        try {
-            URI uri = new URI(path);
-            if (uri.getScheme() != null) return new Path(uri);
-        } catch (URISyntaxException ignored) {
-            // not URI syntax: a plain local path with spaces etc.
-        }
         return new Path(path);
     }
 }

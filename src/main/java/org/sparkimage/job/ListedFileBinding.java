@@ -11,7 +11,7 @@ import org.sparkimage.core.ImageInput;
 import org.sparkimage.core.ImageRef;
 import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.core.RowBinding;
-import org.sparkimage.image.ImageDecodeException;
+import org.sparkimage.core.RowFailure;
 import org.sparkimage.io.TarShards;
 
 /**
@@ -41,7 +41,7 @@ final class ListedFileBinding implements RowBinding {
         ImageInput image;
         try {
             image = ImageInput.encoded(null, file, fetcher.read(file.path(), file.size()));
-        } catch (ImageDecodeException e) {
+        } catch (RowFailure e) {
             image = ImageInput.failed(null, file, e);
         }
         return List.of(image).iterator();

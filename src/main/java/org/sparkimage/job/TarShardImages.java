@@ -8,10 +8,9 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.zip.ZipException;
 
+import org.sparkimage.core.ErrorCode;
 import org.sparkimage.core.ImageInput;
 import org.sparkimage.core.ImageRef;
-import org.sparkimage.image.ErrorCode;
-import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.io.TarMemberPath;
 import org.sparkimage.io.TarReader;
 import org.sparkimage.io.TarShards;
@@ -66,9 +65,9 @@ final class TarShardImages implements Iterator<ImageInput> {
                     m.size(), shard.modificationTime());
             return switch (m.problem()) {
                 case NONE -> ImageInput.encoded(null, ref, m.data());
-                case TOO_LARGE -> ImageInput.failed(null, ref, new ImageDecodeException(ErrorCode.TOO_LARGE, m.message()));
-                case TRUNCATED -> ImageInput.failed(null, ref, new ImageDecodeException(ErrorCode.TRUNCATED, m.message()));
-                case NOT_A_FILE -> ImageInput.failed(null, ref, new ImageDecodeException(ErrorCode.NOT_AN_IMAGE, m.message()));
+                case TOO_LARGE -> ImageInput.failed(null, ref, ErrorCode.TOO_LARGE, m.message());
+                case TRUNCATED -> ImageInput.failed(null, ref, ErrorCode.TRUNCATED, m.message());
+                case NOT_A_FILE -> ImageInput.failed(null, ref, ErrorCode.NOT_AN_IMAGE, m.message());
             };
         } catch (TarReader.TarFormatException e) {
             end();
@@ -95,7 +94,7 @@ final class TarShardImages implements Iterator<ImageInput> {
     }
 
     private ImageInput shardFailed(ErrorCode code, String message) {
-        return ImageInput.failed(null, shard, new ImageDecodeException(code, message));
+        return ImageInput.failed(null, shard, code, message);
     }
 
     private void end() {

@@ -6,10 +6,11 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.sparkimage.image.DecodedImage;
-import org.sparkimage.image.ErrorCode;
 import org.sparkimage.image.ImageDecodeException;
+import org.sparkimage.image.ImageError;
 import org.sparkimage.image.InterleavedPixels;
 import org.sparkimage.core.ClassificationResult;
+import org.sparkimage.core.ErrorCode;
 import org.sparkimage.core.ImageInput;
 import org.sparkimage.core.ImageRef;
 import org.sparkimage.core.PredictionSchema;
@@ -55,7 +56,7 @@ final class ColumnBinding implements RowBinding {
     private ImageInput fromStruct(Row row) {
         if (row.isNullAt(column)) {
             return ImageInput.failed(row, new ImageRef("", 0, null),
-                    new ImageDecodeException(ErrorCode.EMPTY, "the image struct is null"));
+                    ErrorCode.EMPTY, "the image struct is null");
         }
         Row img = row.getStruct(column);
         String origin = img.getAs("origin");
@@ -64,14 +65,14 @@ final class ColumnBinding implements RowBinding {
         try {
             if (data == null || data.length == 0) {
                 // What Spark's image source gives a file it could not decode (dropInvalid=false).
-                throw new ImageDecodeException(ErrorCode.CORRUPT,
+                throw new ImageDecodeException(ImageError.CORRUPT,
                         "the image struct has no pixel data (Spark's image source could not decode '" + origin + "')");
             }
             Integer height = img.getAs("height");
             Integer width = img.getAs("width");
             Integer channels = img.getAs("nChannels");
             if (height == null || width == null || channels == null) {
-                throw new ImageDecodeException(ErrorCode.CORRUPT, "the image struct has a null height, width or nChannels");
+                throw new ImageDecodeException(ImageError.CORRUPT, "the image struct has a null height, width or nChannels");
             }
             return ImageInput.decoded(row, ref, DecodedImage.fullSize(
                     InterleavedPixels.fromBgr(width, height, channels, data, background, maxPixels)));

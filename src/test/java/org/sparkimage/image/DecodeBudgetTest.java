@@ -38,7 +38,7 @@ class DecodeBudgetTest {
         long t0 = System.nanoTime();
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> new GuardedImageDecoder().decode(flood));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertEquals(ErrorCode.CORRUPT, e.code(), e.getMessage());
+        assertEquals(ImageError.CORRUPT, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains("progression"), e.getMessage());
         // A full decode takes minutes; a header walk over 0.8 MB takes milliseconds (bound kept loose for busy CI boxes).
         assertTrue(ms < 5_000, "took " + ms + " ms");
@@ -53,7 +53,7 @@ class DecodeBudgetTest {
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> reader.read(
                 ImageFormat.JPEG, flood, ExifOrientation.NORMAL, DecodeDeadline.start(Duration.ofSeconds(1))));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertEquals(ErrorCode.TIMEOUT, e.code(), e.getMessage());
+        assertEquals(ImageError.TIMEOUT, e.code(), e.getMessage());
         // Run to the end this file costs javax.imageio over 150 s; stopped, a few seconds at most.
         assertTrue(ms < 30_000, "the decode was not stopped: " + ms + " ms");
     }
@@ -66,7 +66,7 @@ class DecodeBudgetTest {
         for (String format : new String[] {"png", "jpeg", "gif", "bmp", "tiff"}) {
             byte[] data = Images.encode(Images.gradient(64, 48), format);
             ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> decoder.decode(data), format);
-            assertEquals(ErrorCode.TIMEOUT, e.code(), format + ": " + e.getMessage());
+            assertEquals(ImageError.TIMEOUT, e.code(), format + ": " + e.getMessage());
             assertTrue(e.getMessage().contains("budget"), e.getMessage());
         }
     }
@@ -80,7 +80,7 @@ class DecodeBudgetTest {
             int[] last = scans.get(scans.size() - 1);
             byte[] repeated = Images.splice(jpeg, last[1], Arrays.copyOfRange(jpeg, last[0], last[1]));
             ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> new GuardedImageDecoder().decode(repeated));
-            assertEquals(ErrorCode.CORRUPT, e.code(), (progressive ? "progressive: " : "sequential: ") + e.getMessage());
+            assertEquals(ImageError.CORRUPT, e.code(), (progressive ? "progressive: " : "sequential: ") + e.getMessage());
         }
     }
 
@@ -116,7 +116,7 @@ class DecodeBudgetTest {
 
     private static void assertIllegal(boolean progressive, Scans scans, String messagePart) {
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> scans.feed(new JpegScanProgression(new int[] {1}, progressive)));
-        assertEquals(ErrorCode.CORRUPT, e.code());
+        assertEquals(ImageError.CORRUPT, e.code());
         assertTrue(e.getMessage().contains(messagePart), e.getMessage());
     }
 
@@ -126,11 +126,11 @@ class DecodeBudgetTest {
         GuardedImageDecoder decoder = new GuardedImageDecoder(DecodeLimits.DEFAULT, WHITE, memory);
         ImageDecodeException e = assertThrows(ImageDecodeException.class,
                 () -> decoder.decode(Images.encode(Images.gradient(600, 400), "png")));
-        assertEquals(ErrorCode.TOO_LARGE, e.code());
+        assertEquals(ImageError.TOO_LARGE, e.code());
         assertTrue(e.getMessage().contains("heap"), e.getMessage());
         byte[] jpeg = Images.encode(Images.gradient(100, 100), "jpeg");
         byte[] cut = Arrays.copyOf(jpeg, jpeg.length / 2);
-        assertEquals(ErrorCode.TRUNCATED, assertThrows(ImageDecodeException.class, () -> decoder.decode(cut)).code());
+        assertEquals(ImageError.TRUNCATED, assertThrows(ImageDecodeException.class, () -> decoder.decode(cut)).code());
         assertEquals(100, decoder.decode(jpeg).width());
         assertEquals(0, memory.reserved(), "reservations are returned after failures");
     }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class GuardedImageDecoderTest {
     private final GuardedImageDecoder decoder = new GuardedImageDecoder();
 
-    private ErrorCode codeOf(ImageDecoder d, byte[] data) {
+    private ImageError codeOf(ImageDecoder d, byte[] data) {
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> d.decode(data));
         assertFalse(e.getMessage().isBlank(), "message");
         return e.code();
@@ -38,23 +38,23 @@ class GuardedImageDecoderTest {
 
     @Test
     void nonImagesAreNamedForWhatTheyAre() {
-        assertEquals(ErrorCode.EMPTY, codeOf(decoder, new byte[0]));
-        assertEquals(ErrorCode.NOT_AN_IMAGE, codeOf(decoder, new byte[] {(byte) 0xFF}));
-        assertEquals(ErrorCode.NOT_AN_IMAGE, codeOf(decoder, "%PDF-1.7\n".getBytes(StandardCharsets.US_ASCII)));
-        assertEquals(ErrorCode.NOT_AN_IMAGE, codeOf(decoder, "{\"json\": true}".getBytes(StandardCharsets.US_ASCII)));
-        assertEquals(ErrorCode.UNSUPPORTED_FORMAT, codeOf(decoder, "<svg xmlns='http://www.w3.org/2000/svg'/>".getBytes(StandardCharsets.US_ASCII)));
-        assertEquals(ErrorCode.UNSUPPORTED_FORMAT, codeOf(decoder, "P6\n1 1\n255\n\0\0\0".getBytes(StandardCharsets.US_ASCII)));
-        assertEquals(ErrorCode.UNSUPPORTED_FORMAT, codeOf(decoder, "8BPS\0\1\0\0\0\0\0\0".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(ImageError.EMPTY, codeOf(decoder, new byte[0]));
+        assertEquals(ImageError.NOT_AN_IMAGE, codeOf(decoder, new byte[] {(byte) 0xFF}));
+        assertEquals(ImageError.NOT_AN_IMAGE, codeOf(decoder, "%PDF-1.7\n".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(ImageError.NOT_AN_IMAGE, codeOf(decoder, "{\"json\": true}".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(ImageError.UNSUPPORTED_FORMAT, codeOf(decoder, "<svg xmlns='http://www.w3.org/2000/svg'/>".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(ImageError.UNSUPPORTED_FORMAT, codeOf(decoder, "P6\n1 1\n255\n\0\0\0".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(ImageError.UNSUPPORTED_FORMAT, codeOf(decoder, "8BPS\0\1\0\0\0\0\0\0".getBytes(StandardCharsets.US_ASCII)));
     }
 
     @Test
     void pixelLimitIsConfigurableAndChecksTheHeader() throws Exception {
         byte[] png = Images.encode(Images.gradient(100, 50), "png");
-        assertEquals(ErrorCode.TOO_LARGE, codeOf(new GuardedImageDecoder(DecodeLimits.DEFAULT.withMaxPixels(4_999), new int[] {255, 255, 255}), png));
+        assertEquals(ImageError.TOO_LARGE, codeOf(new GuardedImageDecoder(DecodeLimits.DEFAULT.withMaxPixels(4_999), new int[] {255, 255, 255}), png));
         assertEquals(100, new GuardedImageDecoder(DecodeLimits.DEFAULT.withMaxPixels(5_000), new int[] {255, 255, 255}).decode(png).width());
         for (String format : new String[] {"jpeg", "gif", "bmp", "tiff"}) {
             byte[] data = Images.encode(Images.gradient(100, 50), format);
-            assertEquals(ErrorCode.TOO_LARGE, codeOf(new GuardedImageDecoder(DecodeLimits.DEFAULT.withMaxPixels(4_999), new int[] {255, 255, 255}), data), format);
+            assertEquals(ImageError.TOO_LARGE, codeOf(new GuardedImageDecoder(DecodeLimits.DEFAULT.withMaxPixels(4_999), new int[] {255, 255, 255}), data), format);
         }
         assertThrows(IllegalArgumentException.class, () -> DecodeLimits.DEFAULT.withMaxPixels(0));
         assertThrows(IllegalArgumentException.class, () -> DecodeLimits.DEFAULT.withMaxPixels(DecodeLimits.MAX_PIXEL_LIMIT + 1));
@@ -65,11 +65,11 @@ class GuardedImageDecoderTest {
     void everyContainerChecksItsDeclaredSizeBeforeDecoding() throws Exception {
         byte[] bmp = Images.encode(Images.gradient(20, 10), "bmp");
         ByteBuffer.wrap(bmp).order(ByteOrder.LITTLE_ENDIAN).putInt(18, 200_000).putInt(22, -200_000);
-        assertEquals(ErrorCode.TOO_LARGE, codeOf(decoder, bmp), "BMP");
+        assertEquals(ImageError.TOO_LARGE, codeOf(decoder, bmp), "BMP");
 
         byte[] tiff = Images.encode(Images.gradient(20, 10), "tiff");
         setTiffSize(tiff, 100_000);
-        assertEquals(ErrorCode.TOO_LARGE, codeOf(decoder, tiff), "TIFF");
+        assertEquals(ImageError.TOO_LARGE, codeOf(decoder, tiff), "TIFF");
 
         Path dir = TestData.reference("bad-inputs");
         byte[] lossless = Files.readAllBytes(dir.resolve("webp_lossless.webp"));
@@ -78,13 +78,13 @@ class GuardedImageDecoderTest {
         int bits = 0x3FFF | 0x3FFF << 14; // 14-bit width-1 and height-1 after the 0x2F signature byte
         for (int i = 0; i < 3; i++) vp8l[21 + i] = (byte) (bits >>> (8 * i));
         vp8l[24] = (byte) ((vp8l[24] & 0xF0) | (bits >>> 24));
-        assertEquals(ErrorCode.TOO_LARGE, codeOf(decoder, vp8l), "WebP VP8L frame");
+        assertEquals(ImageError.TOO_LARGE, codeOf(decoder, vp8l), "WebP VP8L frame");
 
         byte[] animated = Files.readAllBytes(dir.resolve("webp_animated.webp"));
         assertEquals("VP8X", new String(animated, 12, 4, StandardCharsets.US_ASCII));
         byte[] canvas = animated.clone();
         Arrays.fill(canvas, 24, 30, (byte) 0xFF); // 24-bit canvas width-1 and height-1
-        assertEquals(ErrorCode.TOO_LARGE, codeOf(decoder, canvas), "WebP canvas");
+        assertEquals(ImageError.TOO_LARGE, codeOf(decoder, canvas), "WebP canvas");
     }
 
     @Test
@@ -94,7 +94,7 @@ class GuardedImageDecoderTest {
             byte[] data = Files.readAllBytes(dir.resolve(name));
             for (double fraction : new double[] {0.1, 0.5, 0.9, 0.999}) {
                 byte[] cut = Arrays.copyOf(data, (int) (data.length * fraction));
-                assertEquals(ErrorCode.TRUNCATED, codeOf(decoder, cut), name + " cut at " + fraction);
+                assertEquals(ImageError.TRUNCATED, codeOf(decoder, cut), name + " cut at " + fraction);
             }
         }
     }
@@ -117,7 +117,7 @@ class GuardedImageDecoderTest {
             byte[] data = Images.encode(Images.gradient(64, 48), format);
             for (double fraction : new double[] {0.02, 0.3, 0.6, 0.9}) {
                 byte[] cut = Arrays.copyOf(data, Math.max(4, (int) (data.length * fraction)));
-                assertEquals(ErrorCode.TRUNCATED, codeOf(decoder, cut), format + " cut at " + fraction);
+                assertEquals(ImageError.TRUNCATED, codeOf(decoder, cut), format + " cut at " + fraction);
             }
         }
     }
@@ -140,7 +140,7 @@ class GuardedImageDecoderTest {
         byte[] badIdat = png.clone();
         int idat = indexOf(badIdat, "IDAT".getBytes(StandardCharsets.US_ASCII));
         badIdat[idat + 6] ^= 0x01; // a flipped bit inside the compressed data
-        assertEquals(ErrorCode.CORRUPT, codeOf(decoder, badIdat));
+        assertEquals(ImageError.CORRUPT, codeOf(decoder, badIdat));
     }
 
     @Test
@@ -167,14 +167,14 @@ class GuardedImageDecoderTest {
         int sof = indexOf(jpeg, new byte[] {(byte) 0xFF, (byte) 0xC0});
         byte[] twelveBit = jpeg.clone();
         twelveBit[sof + 4] = 12;
-        assertEquals(ErrorCode.UNSUPPORTED_FORMAT, codeOf(decoder, twelveBit));
+        assertEquals(ImageError.UNSUPPORTED_FORMAT, codeOf(decoder, twelveBit));
         byte[] hierarchical = jpeg.clone();
         hierarchical[sof + 1] = (byte) 0xC5;
-        assertEquals(ErrorCode.UNSUPPORTED_FORMAT, codeOf(decoder, hierarchical));
+        assertEquals(ImageError.UNSUPPORTED_FORMAT, codeOf(decoder, hierarchical));
         byte[] zeroWidth = jpeg.clone();
         zeroWidth[sof + 7] = 0;
         zeroWidth[sof + 8] = 0;
-        assertEquals(ErrorCode.CORRUPT, codeOf(decoder, zeroWidth));
+        assertEquals(ImageError.CORRUPT, codeOf(decoder, zeroWidth));
     }
 
     @Test

@@ -32,13 +32,13 @@ class InterleavedPixelsTest {
 
     @Test
     void inconsistentStructsAreErrorCodes() {
-        assertEquals(ErrorCode.CORRUPT, assertThrows(ImageDecodeException.class,
+        assertEquals(ImageError.CORRUPT, assertThrows(ImageDecodeException.class,
                 () -> InterleavedPixels.fromBgr(2, 2, 3, new byte[11], WHITE, 100)).code());
-        assertEquals(ErrorCode.CORRUPT, assertThrows(ImageDecodeException.class,
+        assertEquals(ImageError.CORRUPT, assertThrows(ImageDecodeException.class,
                 () -> InterleavedPixels.fromBgr(-1, 2, 3, new byte[0], WHITE, 100)).code());
-        assertEquals(ErrorCode.UNSUPPORTED_FORMAT, assertThrows(ImageDecodeException.class,
+        assertEquals(ImageError.UNSUPPORTED_FORMAT, assertThrows(ImageDecodeException.class,
                 () -> InterleavedPixels.fromBgr(1, 1, 2, new byte[2], WHITE, 100)).code());
-        assertEquals(ErrorCode.TOO_LARGE, assertThrows(ImageDecodeException.class,
+        assertEquals(ImageError.TOO_LARGE, assertThrows(ImageDecodeException.class,
                 () -> InterleavedPixels.fromBgr(20, 10, 3, new byte[600], WHITE, 100)).code());
     }
 

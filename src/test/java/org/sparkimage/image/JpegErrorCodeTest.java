@@ -135,7 +135,7 @@ class JpegErrorCodeTest {
         return c;
     }
 
-    private static List<String> mismatches(Map<String, byte[]> cases, ErrorCode expected) {
+    private static List<String> mismatches(Map<String, byte[]> cases, ImageError expected) {
         GuardedImageDecoder base = new GuardedImageDecoder();
         List<String> wrong = new ArrayList<>();
         for (DecodeMode mode : DecodeMode.values()) {
@@ -167,13 +167,13 @@ class JpegErrorCodeTest {
 
     @Test
     void dataThatEndsEarlyIsTruncated() {
-        List<String> wrong = mismatches(truncatedCases(), ErrorCode.TRUNCATED);
+        List<String> wrong = mismatches(truncatedCases(), ImageError.TRUNCATED);
         assertTrue(wrong.isEmpty(), "expected TRUNCATED:\n" + String.join("\n", wrong));
     }
 
     @Test
     void inconsistentDataIsCorrupt() {
-        List<String> wrong = mismatches(corruptCases(), ErrorCode.CORRUPT);
+        List<String> wrong = mismatches(corruptCases(), ImageError.CORRUPT);
         assertTrue(wrong.isEmpty(), "expected CORRUPT:\n" + String.join("\n", wrong));
     }
 }

@@ -10,8 +10,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkimage.image.ErrorCode;
-import org.sparkimage.image.ImageDecodeException;
+import org.sparkimage.core.ErrorCode;
+import org.sparkimage.core.RowFailure;
 
 /** Reading a listed file in the task: what changed since the listing becomes a row, never a failure. */
 class FileFetcherTest {
@@ -30,6 +30,13 @@ class FileFetcherTest {
         assertArrayEquals(new byte[] {1, 2, 3}, fetcher.read(listed(f), 3));
     }
 
+    /** The listing writes Path.toString(), which does not percent-encode: a '%' in a name is a '%'. */
+    @Test
+    void percentSignsInNamesAreNotDecoded() throws Exception {
+        Path f = Files.write(tmp.resolve("a%20b.jpg"), new byte[] {4, 5});
+        assertArrayEquals(new byte[] {4, 5}, fetcher.read(listed(f), 2));
+    }
+
     @Test
     void filesThatChangedSinceTheListingAreReadAsTheyAreNow() throws Exception {
         Path shrunk = Files.write(tmp.resolve("shrunk"), new byte[] {1, 2});
@@ -41,12 +48,12 @@ class FileFetcherTest {
     @Test
     void limitsAndVanishedFilesAreErrorCodes() throws Exception {
         Path big = Files.write(tmp.resolve("big"), new byte[101]);
-        assertEquals(ErrorCode.TOO_LARGE, assertThrows(ImageDecodeException.class, () -> fetcher.read(listed(big), 101)).code());
-        assertEquals(ErrorCode.TOO_LARGE, assertThrows(ImageDecodeException.class, () -> fetcher.read(listed(big), 20)).code(),
+        assertEquals(ErrorCode.TOO_LARGE, assertThrows(RowFailure.class, () -> fetcher.read(listed(big), 101)).code());
+        assertEquals(ErrorCode.TOO_LARGE, assertThrows(RowFailure.class, () -> fetcher.read(listed(big), 20)).code(),
                 "grew past the limit after the listing");
         Path gone = tmp.resolve("gone.jpg");
-        assertEquals(ErrorCode.READ_ERROR, assertThrows(ImageDecodeException.class, () -> fetcher.read(listed(gone), 5)).code());
+        assertEquals(ErrorCode.READ_ERROR, assertThrows(RowFailure.class, () -> fetcher.read(listed(gone), 5)).code());
         Path dir = Files.createDirectory(tmp.resolve("now a directory"));
-        assertEquals(ErrorCode.READ_ERROR, assertThrows(ImageDecodeException.class, () -> fetcher.read(listed(dir), 5)).code());
+        assertEquals(ErrorCode.READ_ERROR, assertThrows(RowFailure.class, () -> fetcher.read(listed(dir), 5)).code());
     }
 }

@@ -40,8 +40,16 @@ class HdfsRoundTripTest {
             }
             String output = root + "/labels";
             PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
-            JobSummary first = ClassificationJob.run(TestSpark.session(), JobOptions.of(root + "/images", output), quiet);
+            // The model itself comes from HDFS too: the driver reads it through its Hadoop file system.
+            String model = root + "/models/default.onnx";
+            try (var out = fs.create(new org.apache.hadoop.fs.Path(model))) {
+                out.write(org.sparkimage.model.DefaultModel.bytes());
+            }
+            JobOptions fromHdfs = new JobOptions(root + "/images", output, model, null,
+                    org.sparkimage.core.ClassifierSettings.DEFAULTS, null, JobOptions.Run.DEFAULT);
+            JobSummary first = ClassificationJob.run(TestSpark.session(), fromHdfs, quiet);
             assertEquals(3, first.counts().images());
+            assertEquals(org.sparkimage.util.Sha256.hex(org.sparkimage.model.DefaultModel.bytes()), first.model().sha256());
 
             Map<String, Row> rows = readBack(output);
             assertEquals(3, rows.size());

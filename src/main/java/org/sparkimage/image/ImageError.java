@@ -1,10 +1,11 @@
 package org.sparkimage.image;
 
 /**
- * The stable error codes of the output row contract ({@code error_code} column). Their names are
- * part of the public output format: never rename one, only add.
+ * Why bytes could not become pixels. Each is also a row error code of the same name
+ * ({@code org.sparkimage.core.ImageError}, which adds the codes of reading and inference): never
+ * rename one, only add.
  */
-public enum ErrorCode {
+public enum ImageError {
     /** The file has 0 bytes. */
     EMPTY,
     /** The bytes match no image signature (text, HTML, PDF, archives, random bytes). */
@@ -18,11 +19,5 @@ public enum ErrorCode {
     /** The dimensions declared in the header exceed the pixel limit. */
     TOO_LARGE,
     /** Decoding exceeded the per-image time budget. */
-    TIMEOUT,
-    /** The file could not be read (vanished or I/O failure between listing and reading). */
-    READ_ERROR,
-    /** The model failed on this image's batch. */
-    INFERENCE_FAILED,
-    /** A bug in this project; the message says what happened. */
-    INTERNAL
+    TIMEOUT
 }
