@@ -21,18 +21,31 @@ public final class PredictionSchema {
     /** {@code status} of an error row. */
     public static final String ERROR = "error";
 
+    /** Column: the image's name (listed path, {@code <shard>/<member>}, or table row id). */
     public static final String PATH = "path";
+    /** Column: {@value #OK} or {@value #ERROR}. */
     public static final String STATUS = "status";
+    /** Column: the {@link ErrorCode} name of an error row; null when ok. */
     public static final String ERROR_CODE = "error_code";
+    /** Column: a readable message of an error row; null when ok. */
     public static final String ERROR_MESSAGE = "error_message";
+    /** Column: width of the decoded, upright image. */
     public static final String WIDTH = "width";
+    /** Column: height of the decoded, upright image. */
     public static final String HEIGHT = "height";
+    /** Column: the top-1 label. */
     public static final String LABEL = "label";
+    /** Column: the top-1 class index. */
     public static final String LABEL_INDEX = "label_index";
+    /** Column: the top-1 probability. */
     public static final String PROBABILITY = "probability";
+    /** Column: the best classes, best first. */
     public static final String TOP_K = "top_k";
+    /** Column: sha256 of the ONNX model that was asked. */
     public static final String MODEL_SHA256 = "model_sha256";
+    /** Column: encoded bytes as listed. */
     public static final String FILE_SIZE = "file_size";
+    /** Column: modification time as listed (null for table rows). */
     public static final String MODIFICATION_TIME = "modification_time";
     /** Optional column with the model's pooled features ({@code --embeddings}); null on error rows. */
     public static final String EMBEDDING = "embedding";

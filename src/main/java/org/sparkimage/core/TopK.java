@@ -8,6 +8,11 @@ public final class TopK {
     private final List<String> labels;
     private final boolean applySoftmax;
 
+    /**
+     * @param k            classes kept (at least 1, at most the labels)
+     * @param labels       class names, index = class id
+     * @param applySoftmax true when the model gives logits
+     */
     public TopK(int k, List<String> labels, boolean applySoftmax) {
         this.k = Math.max(1, Math.min(k, labels.size()));
         this.labels = labels;
@@ -16,9 +21,13 @@ public final class TopK {
 
     /** The best {@code k} classes, best first. */
     public record Result(int[] indices, float[] probabilities, List<String> labels) {
+        /** Classes kept. */
         public int size() { return indices.length; }
+        /** Class id of the {@code i}-th best. */
         public int index(int i) { return indices[i]; }
+        /** Probability of the {@code i}-th best. */
         public float probability(int i) { return probabilities[i]; }
+        /** Label of the {@code i}-th best. */
         public String label(int i) { return labels.get(indices[i]); }
     }
 

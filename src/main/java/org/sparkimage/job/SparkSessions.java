@@ -22,6 +22,12 @@ public final class SparkSessions {
         return conf;
     }
 
+    /**
+     * The active session, or a new one with the product's settings.
+     *
+     * @param master the Spark master, or null for spark-submit's (else {@code local[*]})
+     * @param extra  settings given with {@code --conf}
+     */
     public static SparkSession start(String appName, String master, Map<String, String> extra) {
         SparkConf conf = new SparkConf().setAppName(appName);
         if (master != null) conf.setMaster(master);

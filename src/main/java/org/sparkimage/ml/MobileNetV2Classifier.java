@@ -81,6 +81,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     private transient Broadcast<ModelBundle> broadcast;
     private transient SparkContext broadcastContext;
 
+    /** A stage with a random uid and every Param at its default ({@link ClassifierSettings}). */
     public MobileNetV2Classifier() {
         this(Identifiable.randomUID("mobilenetv2"));
     }
@@ -122,44 +123,79 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
 
     // Params: public accessors are how Spark finds them (Params.params lists public Param getters).
 
+    /** The Param: the column holding the image: encoded bytes (binary) or Spark's image struct (default {@code image}). */
     public Param<String> inputCol() { return inputCol; }
+    /** The Param: the struct column of the result (default {@code classification}). */
     public Param<String> outputCol() { return outputCol; }
+    /** The Param: the vector column of the pooled features when embeddings are on (default {@code embedding}). */
     public Param<String> embeddingCol() { return embeddingCol; }
+    /** The Param: whether the pooled features are added as an ML vector column (default false). */
     public BooleanParam embeddings() { return embeddings; }
+    /** The Param: {@code default} or the path or Hadoop URI of an ONNX file. */
     public Param<String> model() { return model; }
+    /** The Param: the path of a model card JSON file; empty for the card embedded in the model. */
     public Param<String> modelCard() { return modelCard; }
+    /** The Param: images per ONNX Runtime run. */
     public IntParam batchSize() { return batchSize; }
+    /** The Param: classes kept in {@code top_k}, best first (at most the model's classes). */
     public IntParam topK() { return topK; }
+    /** The Param: {@code scaled}, {@code full} or {@code imageio} (see the CLI's {@code --decode}). */
     public Param<String> decodeMode() { return decodeMode; }
+    /** The Param: images declaring more pixels are TOO_LARGE error rows. */
     public DoubleParam maxMegapixels() { return maxMegapixels; }
+    /** The Param: wall time one decode may take before it is a TIMEOUT error row. */
     public DoubleParam decodeTimeoutSeconds() { return decodeTimeoutSeconds; }
+    /** The Param: encoded images larger than this are TOO_LARGE error rows. */
     public LongParam maxImageBytes() { return maxImageBytes; }
 
+    /** The value of {@link #inputCol()}: the column holding the image: encoded bytes (binary) or Spark's image struct (default {@code image}). */
     public String getInputCol() { return $(inputCol); }
+    /** The value of {@link #outputCol()}: the struct column of the result (default {@code classification}). */
     public String getOutputCol() { return $(outputCol); }
+    /** The value of {@link #embeddingCol()}: the vector column of the pooled features when embeddings are on (default {@code embedding}). */
     public String getEmbeddingCol() { return $(embeddingCol); }
+    /** The value of {@link #embeddings()}: whether the pooled features are added as an ML vector column (default false). */
     public boolean getEmbeddings() { return (Boolean) $(embeddings); }
+    /** The value of {@link #model()}: {@code default} or the path or Hadoop URI of an ONNX file. */
     public String getModel() { return $(model); }
+    /** The value of {@link #modelCard()}: the path of a model card JSON file; empty for the card embedded in the model. */
     public String getModelCard() { return $(modelCard); }
+    /** The value of {@link #batchSize()}: images per ONNX Runtime run. */
     public int getBatchSize() { return (Integer) $(batchSize); }
+    /** The value of {@link #topK()}: classes kept in {@code top_k}, best first (at most the model's classes). */
     public int getTopK() { return (Integer) $(topK); }
+    /** The value of {@link #decodeMode()}: {@code scaled}, {@code full} or {@code imageio} (see the CLI's {@code --decode}). */
     public String getDecodeMode() { return $(decodeMode); }
+    /** The value of {@link #maxMegapixels()}: images declaring more pixels are TOO_LARGE error rows. */
     public double getMaxMegapixels() { return (Double) $(maxMegapixels); }
+    /** The value of {@link #decodeTimeoutSeconds()}: wall time one decode may take before it is a TIMEOUT error row. */
     public double getDecodeTimeoutSeconds() { return (Double) $(decodeTimeoutSeconds); }
+    /** The value of {@link #maxImageBytes()}: encoded images larger than this are TOO_LARGE error rows. */
     public long getMaxImageBytes() { return (Long) $(maxImageBytes); }
 
+    /** Sets {@link #inputCol()}: the column holding the image: encoded bytes (binary) or Spark's image struct (default {@code image}). */
     public MobileNetV2Classifier setInputCol(String v) { set(inputCol, v); return this; }
+    /** Sets {@link #outputCol()}: the struct column of the result (default {@code classification}). */
     public MobileNetV2Classifier setOutputCol(String v) { set(outputCol, v); return this; }
+    /** Sets {@link #embeddingCol()}: the vector column of the pooled features when embeddings are on (default {@code embedding}). */
     public MobileNetV2Classifier setEmbeddingCol(String v) { set(embeddingCol, v); return this; }
+    /** Sets {@link #embeddings()}: whether the pooled features are added as an ML vector column (default false). */
     public MobileNetV2Classifier setEmbeddings(boolean v) { set(embeddings, v); return this; }
+    /** Sets {@link #batchSize()}: images per ONNX Runtime run. */
     public MobileNetV2Classifier setBatchSize(int v) { set(batchSize, v); return this; }
+    /** Sets {@link #topK()}: classes kept in {@code top_k}, best first (at most the model's classes). */
     public MobileNetV2Classifier setTopK(int v) { set(topK, v); return this; }
+    /** Sets {@link #decodeMode()}: {@code scaled}, {@code full} or {@code imageio} (see the CLI's {@code --decode}). */
     public MobileNetV2Classifier setDecodeMode(String v) { set(decodeMode, v); return this; }
+    /** Sets {@link #maxMegapixels()}: images declaring more pixels are TOO_LARGE error rows. */
     public MobileNetV2Classifier setMaxMegapixels(double v) { set(maxMegapixels, v); return this; }
+    /** Sets {@link #decodeTimeoutSeconds()}: wall time one decode may take before it is a TIMEOUT error row. */
     public MobileNetV2Classifier setDecodeTimeoutSeconds(double v) { set(decodeTimeoutSeconds, v); return this; }
+    /** Sets {@link #maxImageBytes()}: encoded images larger than this are TOO_LARGE error rows. */
     public MobileNetV2Classifier setMaxImageBytes(long v) { set(maxImageBytes, v); return this; }
 
     /** {@code default} or an ONNX file on the driver; its bytes are read once, on first use. */
+    /** Sets {@link #model()}: {@code default} or the path or Hadoop URI of an ONNX file. */
     public MobileNetV2Classifier setModel(String v) {
         set(model, v);
         forgetModel();
@@ -167,6 +203,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     }
 
     /** A model card JSON file; empty for the card embedded in the model. */
+    /** Sets {@link #modelCard()}: the path of a model card JSON file; empty for the card embedded in the model. */
     public MobileNetV2Classifier setModelCard(String v) {
         set(modelCard, v);
         forgetModel();
@@ -239,10 +276,12 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         return new Writer(this);
     }
 
+    /** The reader of saved stages: Params, then the model bytes checked against their sha256. */
     public static MLReader<MobileNetV2Classifier> read() {
         return new Reader();
     }
 
+    /** Loads a stage saved with {@code write().save(path)}. */
     public static MobileNetV2Classifier load(String path) {
         return read().load(path);
     }

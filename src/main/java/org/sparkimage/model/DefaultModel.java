@@ -11,10 +11,12 @@ import org.sparkimage.model.onnx.OnnxModelInfo;
  * imported by {@code scripts/import-default-model.sh}. Its card travels in its ONNX metadata.
  */
 public final class DefaultModel {
+    /** Where the model lies on the classpath. */
     public static final String RESOURCE = "/org/sparkimage/model/nsfwjs-mobilenetv2.onnx";
 
     private DefaultModel() {}
 
+    /** The shipped ONNX model's bytes. */
     public static byte[] bytes() {
         try (InputStream in = DefaultModel.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException("the default model " + RESOURCE + " is not on the classpath");

@@ -36,10 +36,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record ModelCard(String name, Input input, Preprocess preprocess, Output output, String source, String license) {
 
     /** Tensor layout of the model input. */
-    public enum Layout { NCHW, NHWC }
+    public enum Layout {
+        /** Batch, channels, height, width (PyTorch, the ONNX model zoo). */
+        NCHW,
+        /** Batch, height, width, channels (Keras, TF.js). */
+        NHWC
+    }
 
     /** Channel order of the model input. */
-    public enum ChannelOrder { RGB, BGR }
+    public enum ChannelOrder {
+        /** Red first. */
+        RGB,
+        /** Blue first (Caffe, OpenCV-trained models). */
+        BGR
+    }
 
     /** How an image of any size becomes width x height. */
     public enum Resize {
@@ -60,7 +70,12 @@ public record ModelCard(String name, Input input, Preprocess preprocess, Output 
     }
 
     /** What the score output holds. */
-    public enum OutputKind { PROBABILITIES, LOGITS }
+    public enum OutputKind {
+        /** Scores already sum to 1 (the graph ends in a softmax). */
+        PROBABILITIES,
+        /** Raw scores; the product applies a softmax. */
+        LOGITS
+    }
 
     /**
      * The graph input.
@@ -113,16 +128,19 @@ public record ModelCard(String name, Input input, Preprocess preprocess, Output 
             background = background.clone();
         }
 
+        /** Per-channel mean (a copy). */
         @Override
         public float[] mean() {
             return mean.clone();
         }
 
+        /** Per-channel standard deviation (a copy). */
         @Override
         public float[] std() {
             return std.clone();
         }
 
+        /** RGB of the background for transparent pixels (a copy). */
         @Override
         public int[] background() {
             return background.clone();
