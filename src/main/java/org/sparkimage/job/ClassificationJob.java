@@ -24,9 +24,10 @@ import org.sparkimage.core.PartitionStats;
 import org.sparkimage.core.PredictionSchema;
 
 /**
- * The driver side of one run: resolve and broadcast the model, open the input ({@link InputSource}:
- * listed files, or a table), classify partition by partition, write predictions and stats as
- * Parquet through Spark's commit protocol, then {@code summary.json}.
+ * The driver side of one run: resolve and broadcast the model, open the input
+ * ({@link InputSources}: loose files and tar shards from a listing, or a table), classify each
+ * source partition by partition, write predictions and stats as Parquet through Spark's commit
+ * protocol, then {@code summary.json}.
  */
 public final class ClassificationJob {
     private ClassificationJob() {}
@@ -54,43 +55,57 @@ public final class ClassificationJob {
         Path out = new Path(o.output());
         FileSystem outFs = out.getFileSystem(hadoop);
         boolean resuming = prepareOutput(o, outFs, out);
-        boolean embeddings = o.classifier().embeddings();
-        PredictionStore store = new PredictionStore(spark, outFs, out, PredictionSchema.schema(embeddings));
+        PredictionStore store = new PredictionStore(spark, outFs, out, PredictionSchema.schema(o.classifier().embeddings()));
         if (resuming) store.recover();
         RunSummarizer summarizer = new RunSummarizer(spark, outFs, out);
         List<String> earlierRuns = resuming ? summarizer.earlierRuns() : List.of();
 
-        InputSource source = o.table() != null ? TableSource.open(spark, o.input(), o.table(), embeddings)
-                : ListedFiles.list(o.input(), hadoop, store, resuming, embeddings);
-        int partitions = partitions(sc, o.run(), source.rows());
+        InputSources input = InputSources.open(spark, o, hadoop, store, resuming);
         if (resuming) {
             console.printf("resuming %s: %d files have committed rows, %d stale rows dropped%n", o.output(),
-                    source.plan().kept(), source.plan().stale());
+                    input.plan().kept(), input.plan().stale());
         }
-        console.printf("classifying %s in %d partitions per commit of up to %d with %s%n", source.describe(), partitions,
-                o.run().commitEvery(), bundle.card().name());
-
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         PartitionClassifier.Reporting reporting = new PartitionClassifier.Reporting(sc.longAccumulator("images processed"),
                 sc.longAccumulator("images failed"), sc.collectionAccumulator("partition stats"));
-        PartitionClassifier classifier = new PartitionClassifier(jsc.broadcast(bundle), o.classifier(),
-                source.binding(o.classifier(), broadcastConf(jsc, hadoop)), reporting);
-        try (ProgressReporter progress = new ProgressReporter(sc, reporting.processed(), reporting.errors(),
-                source.expectedImages(), o.run().progressSeconds(), console)) {
-            source.classify(spark, classifier, store, partitions, o.run().commitEvery());
-            store.ensureExists();
-            if (o.run().progressSeconds() > 0) progress.report();
-        }
+        int partitions = classify(spark, o, bundle, input, store, reporting, console);
 
         List<PartitionStats> stats = new ArrayList<>(reporting.stats().value());
         stats.sort(Comparator.comparingInt(s -> s.task().partition()));
         spark.createDataFrame(PartitionStats.toRows(stats), PartitionStats.SCHEMA).coalesce(1)
-                .write().mode(SaveMode.Append).parquet(new Path(out, "stats").toString());
+                .write().mode(SaveMode.Append).parquet(new Path(out, "stats").toString()); // one file per run
         JobSummary.Resume resume = resuming
-                ? new JobSummary.Resume(source.plan().kept(), source.plan().stale(), earlierRuns) : JobSummary.Resume.NONE;
+                ? new JobSummary.Resume(input.plan().kept(), input.plan().stale(), earlierRuns) : JobSummary.Resume.NONE;
         JobSummary summary = summarizer.summarize(start, bundle, stats, resuming ? store.committed() : null, resume, partitions);
         summarizer.write(summary);
         return summary;
+    }
+
+    /**
+     * Classifies every source, with progress lines while it runs.
+     *
+     * @return the largest number of partitions per commit
+     */
+    private static int classify(SparkSession spark, JobOptions o, ModelBundle bundle, InputSources input, PredictionStore store,
+                                PartitionClassifier.Reporting reporting, PrintStream console) throws IOException {
+        SparkContext sc = spark.sparkContext();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+        Broadcast<ModelBundle> model = jsc.broadcast(bundle);
+        Broadcast<Map<String, String>> conf = broadcastConf(jsc, sc.hadoopConfiguration());
+        int partitions = 0;
+        try (ProgressReporter progress = new ProgressReporter(sc, reporting.processed(), reporting.errors(),
+                input.expectedImages(), o.run().progressSeconds(), console)) {
+            for (InputSource source : input.sources()) {
+                int n = partitions(sc, o.run(), source.rows());
+                partitions = Math.max(partitions, n);
+                console.printf("classifying %s in %d partitions per commit of up to %d with %s%n", source.describe(), n,
+                        o.run().commitEvery(), bundle.card().name());
+                source.classify(spark, new PartitionClassifier(model, o.classifier(), source.binding(o.classifier(), conf),
+                        reporting), store, n, o.run().commitEvery());
+            }
+            store.ensureExists();
+            if (o.run().progressSeconds() > 0) progress.report();
+        }
+        return partitions;
     }
 
     private static ModelBundle resolveModel(JobOptions o, Configuration hadoop) throws JobException {

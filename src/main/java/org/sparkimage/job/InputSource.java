@@ -10,8 +10,9 @@ import org.sparkimage.core.RowBinding;
 
 /**
  * One kind of job input: what it holds, which binding reads its rows inside the tasks, and how its
- * rows are cut into commits. {@link ListedFiles} (files and tar shards from a listing, resumable)
- * and {@link TableSource} (a Parquet table's binary column, one commit).
+ * rows are cut into commits: {@link LooseFiles} and {@link TarShardFiles} (from a listing, resumable)
+ * and {@link TableSource} (a Parquet table's binary column, one commit). {@link InputSources} opens
+ * them.
  */
 interface InputSource {
     /** What the console calls the input, e.g. {@code 73 files} or {@code 12 files (2 of them tar shards)}. */
@@ -22,9 +23,6 @@ interface InputSource {
 
     /** Output rows this run will write, or -1 when only reading tells (tar shards). */
     long expectedImages();
-
-    /** Rows an earlier run committed that this one keeps, and stale rows dropped (both 0 unless resuming). */
-    PredictionStore.Plan plan();
 
     /** The binding that turns this input's rows into images in the tasks. */
     RowBinding binding(ClassifierSettings settings, Broadcast<Map<String, String>> hadoopConf);

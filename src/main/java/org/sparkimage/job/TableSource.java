@@ -75,11 +75,6 @@ final class TableSource implements InputSource {
     }
 
     @Override
-    public PredictionStore.Plan plan() {
-        return new PredictionStore.Plan(List.of(), 0, 0);
-    }
-
-    @Override
     public RowBinding binding(ClassifierSettings settings, Broadcast<Map<String, String>> hadoopConf) {
         return new TableCellBinding(settings.maxImageBytes(), settings.embeddings());
     }

@@ -90,6 +90,27 @@ class TarInputTest {
         }
     }
 
+    /** A folder of loose files and shards: each kind is its own source, and together they give one row per image. */
+    @Test
+    void looseFilesAndShardsInOneFolder() throws Exception {
+        Path mixed = Files.createDirectories(tmp.resolve("mixed"));
+        List<String> names = copySamples(mixed, 3);
+        tar(mixed, mixed.resolve("shard.tar"), "ustar", names.subList(0, 2));
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        JobSummary summary = ClassificationJob.run(TestSpark.session(), JobOptions.of(mixed.toString(), tmp.resolve("mixed-out").toString()),
+                new PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        Map<String, Row> rows = byPath(tmp.resolve("mixed-out/predictions"));
+        assertEquals(3 + 2, rows.size(), rows.keySet().toString());
+        assertEquals(5, summary.counts().images());
+        assertEquals(5, summary.counts().ok());
+        String base = "file:" + mixed;
+        for (String n : names.subList(0, 2)) {
+            assertEquals(rows.get(base + "/" + n).<String>getAs("label"), rows.get(base + "/shard.tar/" + n).getAs("label"));
+        }
+        String console = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(console.contains("classifying 3 files") && console.contains("classifying 1 tar shards"), console);
+    }
+
     @Test
     void gzippedShardsAreReadLikePlainOnes() throws Exception {
         Path loose = Files.createDirectories(tmp.resolve("loose"));

@@ -1,0 +1,30 @@
+package org.sparkimage.job;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.broadcast.Broadcast;
+import org.sparkimage.core.ClassifierSettings;
+import org.sparkimage.core.RowBinding;
+
+/** Listed image files: one output row each ({@link ListedFileBinding}). */
+final class LooseFiles extends ListingSource {
+    LooseFiles(List<ListedFile> files, boolean embeddings) {
+        super(files, embeddings);
+    }
+
+    @Override
+    public String describe() {
+        return rows() + " files";
+    }
+
+    @Override
+    public long expectedImages() {
+        return rows();
+    }
+
+    @Override
+    public RowBinding binding(ClassifierSettings settings, Broadcast<Map<String, String>> hadoopConf) {
+        return new ListedFileBinding(hadoopConf, settings.maxImageBytes(), settings.embeddings());
+    }
+}
