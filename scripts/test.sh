@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export ORT_DISABLE_TELEMETRY=1
 shared=${SPARKIMAGE_SHARED:-}
+unset SPARKIMAGE_SHARED # passed on as -Dsparkimage.shared only, so that tests can also run without it
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
