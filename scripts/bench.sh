@@ -2,11 +2,23 @@
 # Throughput benchmark: inference ceiling C, decode+preprocess ceiling D (and javax.imageio's),
 # end-to-end Spark job E and E/H with H = 1/(1/C + 1/D), per corpus, in one run.
 #   scripts/bench.sh --output <dir> [--corpus <dir>]... [--master local[2]] [--soak-images N]   (--help for all)
-# Without --corpus it makes an ImageNet-sized and a camera-sized JPEG corpus from the reference
-# photographs (kept in target/bench-corpora). Writes <dir>/bench.json, <dir>/report.html, Parquet tables.
+# Without --corpus it makes an ImageNet-sized and a camera-sized JPEG corpus (kept in
+# target/bench-corpora) from the photographs in --sources <dir>: by default the ones that ship with
+# the project (src/test/data/nsfw-mobilenetv2/images; the camera-sized corpus needs photos with a
+# shorter side of 1512 px or more: there, only the CC0 lomiri1604__seeding photograph), or <SPARKIMAGE_SHARED>/reference/nsfw-mobilenetv2/images when that
+# variable names a folder holding reference/. Writes <dir>/bench.json, <dir>/report.html, Parquet tables.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/scripts/lib.sh"
 ensure_built
 cd "$ROOT"
-run_main org.sparkimage.bench.BenchCommand "$@"
+sources=()
+case " $* " in
+  *" --sources "*|*" --sources="*) ;;
+  *) if [ -n "${SPARKIMAGE_SHARED:-}" ]; then
+       sources=(--sources "$(cd "$SPARKIMAGE_SHARED" && pwd)/reference/nsfw-mobilenetv2/images")
+     else
+       sources=(--sources "$ROOT/src/test/data/nsfw-mobilenetv2/images")
+     fi ;;
+esac
+run_main org.sparkimage.bench.BenchCommand ${sources[@]+"${sources[@]}"} "$@"

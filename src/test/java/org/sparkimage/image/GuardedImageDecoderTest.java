@@ -197,9 +197,74 @@ class GuardedImageDecoderTest {
         }
     }
 
+    /**
+     * The shipped orientation files are the cat stored rotated and re-encoded (HostileFiles), so
+     * the upright truth is their own stored pixels turned upright here, independently of
+     * ExifOrientation; the re-encoding keeps them close to the upright original, too.
+     */
     @Test
-    void orientedReferenceJpegsMatchTheUprightOriginal() throws Exception {
+    void orientedJpegsMatchTheirStoredPixelsTurnedUpright() throws Exception {
         Path dir = TestData.reference("bad-inputs");
+        RgbImage cat = decoder.decode(Files.readAllBytes(dir.resolve("jpeg_baseline_cat.jpg")));
+        for (int orientation : new int[] {3, 6, 8}) {
+            String name = "jpeg_exif_orient" + orientation + ".jpg";
+            byte[] file = Files.readAllBytes(dir.resolve(name));
+            RgbImage stored = decoder.decode(withoutApp1(file));
+            assertEquals(orientation == 3 ? 448 : 288, stored.width(), name + " stored width");
+            RgbImage expected = turnUpright(stored, orientation);
+            RgbImage img = decoder.decode(file);
+            assertEquals(448, img.width(), name);
+            assertEquals(288, img.height(), name);
+            assertTrue(meanAbsDiff(expected, img) < 0.5, name + " differs from its stored pixels turned upright by " + meanAbsDiff(expected, img));
+            // A wrong turn gives tens of levels; JPEG re-encoding of the stored copy a few.
+            assertTrue(meanAbsDiff(cat, img) < 4, name + " differs from the upright cat by " + meanAbsDiff(cat, img));
+        }
+    }
+
+    private static double meanAbsDiff(RgbImage a, RgbImage b) {
+        long diff = 0;
+        for (int i = 0; i < a.pixels().length; i++) diff += Math.abs((a.pixels()[i] & 0xFF) - (b.pixels()[i] & 0xFF));
+        return (double) diff / a.pixels().length;
+    }
+
+    /** The JPEG without its APP1 segments (so without EXIF orientation). */
+    private static byte[] withoutApp1(byte[] jpeg) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        int pos = 2;
+        while ((jpeg[pos + 1] & 0xFF) != 0xDA) {
+            int len = 2 + (((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF));
+            if ((jpeg[pos + 1] & 0xFF) != 0xE1) out.write(jpeg, pos, len);
+            pos += len;
+        }
+        out.write(jpeg, pos, jpeg.length - pos);
+        return out.toByteArray();
+    }
+
+    /** What a viewer shows for stored pixels with EXIF orientation 3 (180), 6 (90 clockwise) or 8 (90 counter-clockwise). */
+    private static RgbImage turnUpright(RgbImage s, int orientation) {
+        int w = orientation == 3 ? s.width() : s.height();
+        int h = orientation == 3 ? s.height() : s.width();
+        byte[] px = new byte[w * h * 3];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int sx, sy;
+                switch (orientation) {
+                    case 3 -> { sx = s.width() - 1 - x; sy = s.height() - 1 - y; }
+                    case 6 -> { sx = y; sy = s.height() - 1 - x; }
+                    case 8 -> { sx = s.width() - 1 - y; sy = x; }
+                    default -> throw new IllegalArgumentException("orientation " + orientation);
+                }
+                System.arraycopy(s.pixels(), (sy * s.width() + sx) * 3, px, (y * w + x) * 3, 3);
+            }
+        }
+        return new RgbImage(w, h, px);
+    }
+
+    /** The delivered orientation files are lossless jpegtran transforms of jpeg_baseline_cat.jpg. */
+    @Test
+    void orientedReferenceJpegsOfTheFullSetMatchTheUprightOriginal() throws Exception {
+        Path dir = TestData.fullReference("bad-inputs");
         RgbImage upright = decoder.decode(Files.readAllBytes(dir.resolve("jpeg_baseline_cat.jpg")));
         for (String name : new String[] {"jpeg_exif_orient3.jpg", "jpeg_exif_orient6.jpg", "jpeg_exif_orient8.jpg"}) {
             RgbImage img = decoder.decode(Files.readAllBytes(dir.resolve(name)));

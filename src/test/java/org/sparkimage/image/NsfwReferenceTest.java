@@ -44,12 +44,29 @@ class NsfwReferenceTest {
 
     @TestFactory
     Stream<DynamicTest> opaquePngsDecodeAndPreprocessBitExact() throws IOException {
-        ModelCard card = TestData.nsfwCard();
         Path dir = TestData.reference("nsfw-mobilenetv2");
-        List<Map<String, Object>> rows = rows(dir, "PNG").stream()
-                .filter(r -> ((Double) r.get("alpha_below_255_pixels")) == 0)
-                .toList();
+        List<Map<String, Object>> rows = opaquePngs(dir);
+        assertEquals(15, rows.size(), "opaque PNG rows in the shipped expected.jsonl");
+        return pngTests(dir, rows);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> opaquePngsOfTheFullSetDecodeAndPreprocessBitExact() throws IOException {
+        if (!org.sparkimage.testing.ReferenceData.fullSetConfigured()) {
+            return Stream.of(DynamicTest.dynamicTest("full set", () -> TestData.fullReference("nsfw-mobilenetv2")));
+        }
+        Path dir = TestData.fullReference("nsfw-mobilenetv2");
+        List<Map<String, Object>> rows = opaquePngs(dir);
         assertEquals(30, rows.size(), "opaque PNG rows in expected.jsonl");
+        return pngTests(dir, rows);
+    }
+
+    private static List<Map<String, Object>> opaquePngs(Path dir) throws IOException {
+        return rows(dir, "PNG").stream().filter(r -> ((Double) r.get("alpha_below_255_pixels")) == 0).toList();
+    }
+
+    private Stream<DynamicTest> pngTests(Path dir, List<Map<String, Object>> rows) throws IOException {
+        ModelCard card = TestData.nsfwCard();
         return rows.stream().map(r -> DynamicTest.dynamicTest((String) r.get("file"), () -> {
             RgbImage img = decoder.decode(Files.readAllBytes(dir.resolve((String) r.get("file"))));
             assertEquals(((Double) r.get("width")).intValue(), img.width(), "width");
@@ -63,8 +80,16 @@ class NsfwReferenceTest {
 
     @Test
     void jpegTensorsAreCloseToTheReference() throws Exception {
+        jpegTensorsAreClose(TestData.reference("nsfw-mobilenetv2"), 2); // skimage__retina.jpg, skimage__rocket.jpg (ICC)
+    }
+
+    @Test
+    void jpegTensorsOfTheFullSetAreCloseToTheReference() throws Exception {
+        jpegTensorsAreClose(TestData.fullReference("nsfw-mobilenetv2"), 8);
+    }
+
+    private void jpegTensorsAreClose(Path dir, int expectedCount) throws Exception {
         ModelCard card = TestData.nsfwCard();
-        Path dir = TestData.reference("nsfw-mobilenetv2");
         List<String> report = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         int compared = 0;
@@ -90,7 +115,7 @@ class NsfwReferenceTest {
             if (!(mean < bound)) failures.add(line);
         }
         System.out.println("JPEG tensor |ours - reference|:\n  " + String.join("\n  ", report));
-        assertEquals(8, compared, "JPEG rows with a shipped tensor");
+        assertEquals(expectedCount, compared, "JPEG rows with a shipped tensor");
         assertTrue(failures.isEmpty(), "JPEG tensors too far from the reference:\n" + String.join("\n", failures));
     }
 

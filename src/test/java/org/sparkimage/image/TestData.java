@@ -19,11 +19,25 @@ final class TestData {
     }
 
     /**
-     * The shared folder from system property {@code sparkimage.shared} (surefire sets it). Missing
-     * data fails the test: a skipped reference check would look like a passing one.
+     * A reference folder ({@code nsfw-mobilenetv2} or {@code bad-inputs}) of the data that ships
+     * with the project (src/test/data, made ready by ReferenceData).
      */
     static Path reference(String name) {
-        Path dir = ReferenceData.shared().resolve("reference").resolve(name);
+        Path dir = switch (name) {
+            case "nsfw-mobilenetv2" -> ReferenceData.nsfwDir();
+            case "bad-inputs" -> ReferenceData.badInputsDir();
+            default -> throw new IllegalArgumentException(name);
+        };
+        assertTrue(Files.isDirectory(dir), "reference data folder is missing: " + dir.toAbsolutePath());
+        return dir;
+    }
+
+    /**
+     * The same folder of the full reference set ({@code -Dsparkimage.shared}): the calling test is
+     * skipped without the setting and fails when the setting names a folder that is not there.
+     */
+    static Path fullReference(String name) {
+        Path dir = ReferenceData.fullReference().resolve(name);
         assertTrue(Files.isDirectory(dir), "reference data folder is missing: " + dir.toAbsolutePath());
         return dir;
     }

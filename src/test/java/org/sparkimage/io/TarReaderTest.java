@@ -39,12 +39,12 @@ import org.sparkimage.testing.ReferenceData;
 class TarReaderTest {
     private static final long MTIME = 1_600_000_000L;
     private static final long UNLIMITED = Long.MAX_VALUE;
-    /** Small PNG (118 bytes), a JPEG (~56 KB), a PNG (~165 KB). */
-    private static final String TINY = "desktopbase__debian-logos__logo-text-64.png";
-    private static final String JPEG = "desktopbase__joy-theme__login__sddm-preview.jpg";
-    private static final String PNG = "desktopbase__emerald-theme__grub__grub-16x9.png";
-    /** ~1 MB JPEG, for the size limit. */
-    private static final String BIG = "lomiri1604__aitzgorri_by_aitzol_berasategi.jpg";
+    /** Small PNG (made here, under one 512-byte tar block), a JPEG (~110 KB), a PNG (~235 KB). */
+    private static final String TINY = "tiny.png";
+    private static final String JPEG = "skimage__rocket.jpg";
+    private static final String PNG = "skimage__chelsea.png";
+    /** ~0.5 MB JPEG, for the size limit. */
+    private static final String BIG = "skimage__hubble_deep_field.jpg";
 
     @TempDir
     Path tmp;
@@ -218,7 +218,7 @@ class TarReaderTest {
         assertEquals(bigSize, big.size());
         assertProblem(big, Problem.TOO_LARGE, "tar member is " + bigSize + " bytes, over the limit of 200000 bytes");
         assertFile(members.get(1), "next.jpg", image(JPEG), MTIME * 1000);
-        // The 1 MB member went through in small reads, never one member-sized buffer.
+        // The 0.5 MB member went through in small reads, never one member-sized buffer.
         assertTrue(stream.maxRequest <= 64 * 1024, "largest single read: " + stream.maxRequest);
     }
 
@@ -230,7 +230,7 @@ class TarReaderTest {
         copy(TINY, in.resolve("a.png"));
         copy(JPEG, in.resolve("b.jpg"));
         byte[] raw = Files.readAllBytes(tar(in, "--format=ustar", "--mtime=@" + MTIME, "-cf", "out.tar", "a.png", "b.jpg"));
-        int bStart = 512 + 512 + 512; // a.png header, its 118 bytes padded, b.jpg header
+        int bStart = 512 + (image(TINY).length + 511) / 512 * 512 + 512; // a.png header, its bytes padded to 512, b.jpg header
         byte[] cut = Arrays.copyOf(raw, bStart + 5000);
 
         try (TarReader reader = new TarReader(new ByteArrayInputStream(cut), UNLIMITED)) {
@@ -448,6 +448,14 @@ class TarReaderTest {
     }
 
     private static byte[] image(String name) throws IOException {
+        if (name.equals(TINY)) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(16, 8, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+            for (int x = 0; x < 16; x++) img.getRaster().setPixel(x, x % 8, new int[] {255, x * 16, 0});
+            java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(img, "png", png);
+            assertTrue(png.size() < 512, "tiny PNG is " + png.size() + " bytes");
+            return png.toByteArray();
+        }
         Path p = imagesDir().resolve(name);
         if (!Files.isRegularFile(p)) fail("reference image missing: " + p);
         return Files.readAllBytes(p);

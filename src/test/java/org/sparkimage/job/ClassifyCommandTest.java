@@ -71,9 +71,41 @@ class ClassifyCommandTest {
 
     @Test
     void opaquePngsMatchTheReferenceRuntimeExactly() {
+        // The shipped subset has 15 opaque PNGs (scikit-image and matplotlib samples).
+        opaquePngsMatch(ReferenceData.nsfwExpected(), byName, 15);
+    }
+
+    @Test
+    void jpegsAgreeOnTop1WhereTheReferenceIsConfident() {
+        // The shipped subset has 4 JPEGs, all confident (hubble_deep_field, retina, rocket, seeding).
+        confidentJpegsAgree(ReferenceData.nsfwExpected(), byName, 4);
+    }
+
+    /** The same checks through the CLI on the full reference set (73 photographs). */
+    @Test
+    void theFullSetMatchesTheReferenceRuntime() throws IOException {
+        Path full = ReferenceData.fullNsfwDir();
+        Path fullOut = tmp.resolve("full");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int exit = ClassifyCommand.execute(new PrintStream(buf, true, StandardCharsets.UTF_8),
+                "--input", full.resolve("images").toString(), "--output", fullOut.toString(), "--master", "local[2]",
+                "--progress-seconds", "0");
+        assertEquals(0, exit, buf.toString(StandardCharsets.UTF_8));
+        Map<String, Row> rows = new HashMap<>();
+        for (Row r : TestSpark.session().read().parquet(fullOut.resolve("predictions").toString()).collectAsList()) {
+            String path = r.getString(r.fieldIndex("path"));
+            rows.put(path.substring(path.lastIndexOf('/') + 1), r);
+        }
+        List<Expected> expected = ReferenceData.nsfwExpected(full);
+        assertEquals(expected.size(), rows.size(), "one row per photograph");
+        opaquePngsMatch(expected, rows, 15);
+        confidentJpegsAgree(expected, rows, 10);
+    }
+
+    private static void opaquePngsMatch(List<Expected> expected, Map<String, Row> byName, int atLeast) {
         int checked = 0;
         double worst = 0;
-        for (Expected e : ReferenceData.nsfwExpected()) {
+        for (Expected e : expected) {
             if (!e.format().equals("PNG") || e.hasTransparency()) continue;
             Row r = byName.get(e.fileName());
             assertEquals("ok", r.getString(r.fieldIndex("status")), e.file() + ": " + r);
@@ -87,20 +119,19 @@ class ClassifyCommandTest {
             checked++;
         }
         System.out.printf("opaque PNGs: %d checked, max |p - p_ref| = %.2e%n", checked, worst);
-        assertTrue(checked >= 15, "too few opaque PNGs checked: " + checked);
+        assertTrue(checked >= atLeast, "too few opaque PNGs checked: " + checked);
     }
 
-    @Test
-    void jpegsAgreeOnTop1WhereTheReferenceIsConfident() {
+    private static void confidentJpegsAgree(List<Expected> expected, Map<String, Row> byName, int atLeast) {
         int checked = 0;
-        for (Expected e : ReferenceData.nsfwExpected()) {
+        for (Expected e : expected) {
             if (!e.format().equals("JPEG") || e.top1Margin() <= 0.2) continue;
             Row r = byName.get(e.fileName());
             assertEquals("ok", r.getString(r.fieldIndex("status")), e.file());
             assertEquals(e.top1(), r.getInt(r.fieldIndex("label_index")), e.file());
             checked++;
         }
-        assertTrue(checked >= 10, "too few confident JPEGs: " + checked);
+        assertTrue(checked >= atLeast, "too few confident JPEGs: " + checked);
     }
 
     @Test

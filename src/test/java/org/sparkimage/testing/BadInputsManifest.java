@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code reference/bad-inputs/manifest.tsv}: one entry per hostile or unusual file with the
- * outcome it must get. Shared by the decoder-level and job-level tests.
+ * {@code bad-inputs/manifest.tsv}: one entry per hostile or unusual file with the outcome it must
+ * get. Shared by the decoder-level and job-level tests. {@link #load()} reads the shipped corpus
+ * (shipped plus generated files, {@link ReferenceData#badInputsDir()}); {@link #load(Path)} any
+ * folder of the same layout, such as the full set's ({@link ReferenceData#fullBadInputsDir()}).
+ * Both hold the same 45 file names.
  */
 public final class BadInputsManifest {
     /**
@@ -49,8 +52,13 @@ public final class BadInputsManifest {
     private BadInputsManifest() {
     }
 
+    /** The shipped corpus's manifest. */
     public static List<Entry> load() {
-        Path dir = ReferenceData.badInputsDir();
+        return load(ReferenceData.badInputsDir());
+    }
+
+    /** The manifest in {@code dir}. */
+    public static List<Entry> load(Path dir) {
         try {
             List<String> lines = Files.readAllLines(dir.resolve("manifest.tsv"), StandardCharsets.UTF_8);
             assertEquals(HEADER, Arrays.asList(lines.get(0).split("\t")), "manifest header");

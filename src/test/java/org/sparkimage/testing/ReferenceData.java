@@ -12,30 +12,70 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-
+import org.junit.jupiter.api.Assumptions;
 
 /**
- * The shared reference folders ({@code ../shared/reference}). Tests that need them fail loudly
- * when they are missing: a silently skipped reference check is a check that cannot fail.
+ * The reference data of the tests, in two sizes.
+ * <ul>
+ * <li><b>Shipped</b> (the default): {@code src/test/data}, the redistributable subset that every
+ * clone carries (see its SOURCES.md files), made ready by {@link ShippedData}: the photographs
+ * shared with {@code samples/} are added and the generated hostile files are written.</li>
+ * <li><b>Full</b>: {@code <dir>/reference} where {@code <dir>} is system property
+ * {@code sparkimage.shared} or else environment variable {@code SPARKIMAGE_SHARED} (73 photographs,
+ * 20 tensors, the 45 hostile files as delivered). Tests whose point is the full set call
+ * {@link #fullNsfwDir()} / {@link #fullBadInputsDir()}: without the setting they are reported as
+ * skipped (an assumption fails), never as passed; with the setting but without the folder they
+ * fail.</li>
+ * </ul>
  */
 public final class ReferenceData {
     private ReferenceData() {}
 
-    public static Path shared() {
-        String prop = System.getProperty("sparkimage.shared", "../shared");
-        Path p = Path.of(prop).toAbsolutePath().normalize();
-        if (!Files.isDirectory(p.resolve("reference"))) {
-            fail("reference data not found at " + p + " (set -Dsparkimage.shared=<dir containing reference/>)");
+    /** The configured shared folder (the one that holds {@code reference/}), or null when none is set. */
+    public static Path sharedSetting() {
+        String prop = System.getProperty("sparkimage.shared", "");
+        if (prop.isBlank()) prop = System.getenv().getOrDefault("SPARKIMAGE_SHARED", "");
+        return prop.isBlank() ? null : Path.of(prop.trim()).toAbsolutePath().normalize();
+    }
+
+    /**
+     * {@code <shared>/reference} of the full set. Skips the calling test (JUnit assumption) when no
+     * shared folder is configured; fails it when one is configured but has no {@code reference/}.
+     */
+    public static Path fullReference() {
+        Path shared = sharedSetting();
+        Assumptions.assumeTrue(shared != null,
+                "full reference set not configured (-Dsparkimage.shared=<dir containing reference/> or SPARKIMAGE_SHARED): not run");
+        Path reference = shared.resolve("reference");
+        if (!Files.isDirectory(reference)) {
+            fail("sparkimage.shared / SPARKIMAGE_SHARED is set to " + shared + " but " + reference + " does not exist");
         }
-        return p;
+        return reference;
     }
 
+    /** True when a full set is configured (and then it must exist: see {@link #fullReference()}). */
+    public static boolean fullSetConfigured() {
+        return sharedSetting() != null;
+    }
+
+    /** The shipped photographs with their reference outputs (images/, tensors/, features/, expected.jsonl). */
     public static Path nsfwDir() {
-        return shared().resolve("reference/nsfw-mobilenetv2");
+        return ShippedData.nsfwDir();
     }
 
+    /** The shipped and generated hostile inputs with their manifest.tsv. */
     public static Path badInputsDir() {
-        return shared().resolve("reference/bad-inputs");
+        return ShippedData.badInputsDir();
+    }
+
+    /** The full set's photographs (73); skips without the shared folder. */
+    public static Path fullNsfwDir() {
+        return fullReference().resolve("nsfw-mobilenetv2");
+    }
+
+    /** The full set's hostile files (45, as delivered); skips without the shared folder. */
+    public static Path fullBadInputsDir() {
+        return fullReference().resolve("bad-inputs");
     }
 
     /** One line of {@code expected.jsonl}. */
@@ -62,17 +102,23 @@ public final class ReferenceData {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /** expected.jsonl of the shipped photographs. */
     public static List<Expected> nsfwExpected() {
+        return nsfwExpected(nsfwDir());
+    }
+
+    /** expected.jsonl of an nsfw-mobilenetv2 folder (shipped or full). */
+    @SuppressWarnings("unchecked")
+    public static List<Expected> nsfwExpected(Path nsfwDir) {
         try {
             List<Expected> out = new ArrayList<>();
-            for (String line : Files.readAllLines(nsfwDir().resolve("expected.jsonl"), StandardCharsets.UTF_8)) {
+            for (String line : Files.readAllLines(nsfwDir.resolve("expected.jsonl"), StandardCharsets.UTF_8)) {
                 if (!line.isBlank()) out.add(new Expected((Map<String, Object>) TestJson.parse(line)));
             }
             if (out.isEmpty()) fail("expected.jsonl is empty");
             return out;
         } catch (IOException e) {
-            throw new AssertionError("cannot read expected.jsonl", e);
+            throw new AssertionError("cannot read expected.jsonl in " + nsfwDir, e);
         }
     }
 
