@@ -33,7 +33,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--corpus", paramLabel = "<dir>", description = "A folder of images to measure (repeatable). Default: the two generated corpora.")
     List<Path> corpora = new ArrayList<>();
 
-    @Option(names = "--sources", defaultValue = "../shared/reference/nsfw-mobilenetv2/images", paramLabel = "<dir>",
+    @Option(names = "--sources", defaultValue = "src/test/data/nsfw-mobilenetv2/images", paramLabel = "<dir>",
             description = "Photographs the default corpora are made from. Default: ${DEFAULT-VALUE}.")
     Path sources;
 

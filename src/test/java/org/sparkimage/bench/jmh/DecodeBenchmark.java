@@ -22,7 +22,7 @@ import org.sparkimage.image.ScaleHint;
 /**
  * JPEG decode kernels on one file: libjpeg-turbo at the job's DCT scale (hint 448 = 2 x the
  * default model's input), libjpeg-turbo at full size, and javax.imageio (the baseline). The file
- * is a reference photograph of the chosen size (../shared/reference).
+ * is a hostile-input corpus photograph of the chosen size (src/test/data, the large one generated).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,7 +42,7 @@ public class DecodeBenchmark {
 
     @Setup
     public void load() throws Exception {
-        Path dir = Path.of(System.getProperty("sparkimage.shared", "../shared"), "reference", "bad-inputs");
+        Path dir = org.sparkimage.testing.ReferenceData.badInputsDir(); // shipped and generated hostile inputs
         jpeg = Files.readAllBytes(dir.resolve(size.equals("small") ? "photo café 1.jpg" : "large_8000x6000.jpg"));
     }
 
