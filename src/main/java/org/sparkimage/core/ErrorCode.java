@@ -8,19 +8,19 @@ import org.sparkimage.image.ImageError;
  * public output format: never rename one, only add.
  */
 public enum ErrorCode {
-    /** The file has 0 bytes. */
+    /** {@link ImageError#EMPTY}. */
     EMPTY,
-    /** The bytes match no image signature (text, HTML, PDF, archives, random bytes). */
+    /** {@link ImageError#NOT_AN_IMAGE}. */
     NOT_AN_IMAGE,
-    /** A recognised image format or variant that the decoder set cannot decode (SVG, AVIF, HEIC, ...). */
+    /** {@link ImageError#UNSUPPORTED_FORMAT}. */
     UNSUPPORTED_FORMAT,
-    /** The data ends before the image is complete; partial decodes are never classified. */
+    /** {@link ImageError#TRUNCATED}. */
     TRUNCATED,
-    /** The data is present but inconsistent (bad entropy data, CRC mismatch, zero dimension, ...). */
+    /** {@link ImageError#CORRUPT}. */
     CORRUPT,
-    /** The header's dimensions exceed the pixel limit, or the encoded image the byte limit. */
+    /** {@link ImageError#TOO_LARGE}, or an encoded image over the byte limit. */
     TOO_LARGE,
-    /** Decoding exceeded the per-image time budget. */
+    /** {@link ImageError#TIMEOUT}. */
     TIMEOUT,
     /** The file could not be read (vanished or I/O failure between listing and reading). */
     READ_ERROR,
