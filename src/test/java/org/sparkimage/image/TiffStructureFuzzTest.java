@@ -1,0 +1,30 @@
+package org.sparkimage.image;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.util.concurrent.TimeUnit;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Timeout;
+import org.sparkimage.testing.FuzzBounds;
+
+/**
+ * {@link TiffStructure#verify}: for any bytes that {@link FormatSniffer} identifies as TIFF (the only data
+ * {@link GuardedImageDecoder} gives it), returns normally or throws an {@link ImageDecodeException}
+ * with a code; nothing else, within the time and allocation bounds. Seeds:
+ * {@code TiffStructureFuzzTestInputs/verify/}; see docs/fuzzing.md.
+ */
+class TiffStructureFuzzTest {
+    @Timeout(value = FuzzBounds.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
+    @FuzzTest(maxDuration = "5s")
+    void verify(byte[] data) throws Exception {
+        if (FormatSniffer.sniff(data).orElse(null) != ImageFormat.TIFF) return; // outside the precondition
+        FuzzBounds.run(data.length, 1 << 16, 16, "TiffStructure.verify", () -> {
+            try {
+                TiffStructure.verify(data);
+            } catch (ImageDecodeException e) {
+                assertNotNull(e.code());
+            }
+        });
+    }
+}
