@@ -21,7 +21,7 @@ class BmpStructureFuzzTest {
     @FuzzTest(maxDuration = "5s")
     void verify(byte[] data) throws Exception {
         if (FormatSniffer.sniff(data).orElse(null) != ImageFormat.BMP) return; // outside the precondition
-        FuzzBounds.run(data.length, 1 << 16, 16, "BmpStructure.verify", () -> {
+        FuzzBounds.run(data.length, 1 << 20, 16, "BmpStructure.verify", () -> {
             try {
                 BmpStructure.verify(data, LIMIT);
             } catch (ImageDecodeException e) {

@@ -19,7 +19,7 @@ class FormatSnifferFuzzTest {
     @Timeout(value = FuzzBounds.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
     @FuzzTest(maxDuration = "5s")
     void sniff(byte[] data) throws Exception {
-        FuzzBounds.run(data.length, 1 << 16, 0, "FormatSniffer.sniff", () -> {
+        FuzzBounds.run(data.length, 1 << 20, 0, "FormatSniffer.sniff", () -> {
             Optional<ImageFormat> format = FormatSniffer.sniff(data);
             assertNotNull(format);
             assertEquals(format, FormatSniffer.sniff(data.clone()), "not deterministic");

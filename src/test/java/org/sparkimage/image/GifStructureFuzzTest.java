@@ -21,7 +21,7 @@ class GifStructureFuzzTest {
     @FuzzTest(maxDuration = "5s")
     void verify(byte[] data) throws Exception {
         if (FormatSniffer.sniff(data).orElse(null) != ImageFormat.GIF) return; // outside the precondition
-        FuzzBounds.run(data.length, 1 << 16, 16, "GifStructure.verify", () -> {
+        FuzzBounds.run(data.length, 1 << 20, 16, "GifStructure.verify", () -> {
             try {
                 GifStructure.verify(data, LIMIT);
             } catch (ImageDecodeException e) {

@@ -21,7 +21,7 @@ class JpegHeaderFuzzTest {
     @Timeout(value = FuzzBounds.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
     @FuzzTest(maxDuration = "5s")
     void read(byte[] data) throws Exception {
-        FuzzBounds.run(data.length, 1 << 16, 16, "JpegHeader.read", () -> {
+        FuzzBounds.run(data.length, 1 << 20, 16, "JpegHeader.read", () -> {
             try {
                 JpegHeader h = JpegHeader.read(data, LIMIT);
                 assertTrue(h.width() > 0 && h.height() > 0 && (long) h.width() * h.height() <= MAX_PIXELS, "size " + h.width() + "x" + h.height());

@@ -34,7 +34,7 @@ class JpegScanProgressionFuzzTest {
         if (data.length < 1 + components) return;
         int[] frameIds = new int[components];
         for (int i = 0; i < components; i++) frameIds[i] = data[1 + i] & 0xFF;
-        FuzzBounds.run(data.length, 1 << 17, 16, "JpegScanProgression", () -> check(data, progressive, frameIds));
+        FuzzBounds.run(data.length, 1 << 20, 16, "JpegScanProgression", () -> check(data, progressive, frameIds));
     }
 
     private static void check(byte[] data, boolean progressive, int[] frameIds) {

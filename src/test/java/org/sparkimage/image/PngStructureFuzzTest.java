@@ -21,7 +21,7 @@ class PngStructureFuzzTest {
     @FuzzTest(maxDuration = "5s")
     void verify(byte[] data) throws Exception {
         if (FormatSniffer.sniff(data).orElse(null) != ImageFormat.PNG) return; // outside the precondition
-        FuzzBounds.run(data.length, 1 << 16, 16, "PngStructure.verify", () -> {
+        FuzzBounds.run(data.length, 1 << 20, 16, "PngStructure.verify", () -> {
             try {
                 PngStructure.verify(data, LIMIT);
             } catch (ImageDecodeException e) {

@@ -19,7 +19,7 @@ class TiffStructureFuzzTest {
     @FuzzTest(maxDuration = "5s")
     void verify(byte[] data) throws Exception {
         if (FormatSniffer.sniff(data).orElse(null) != ImageFormat.TIFF) return; // outside the precondition
-        FuzzBounds.run(data.length, 1 << 16, 16, "TiffStructure.verify", () -> {
+        FuzzBounds.run(data.length, 1 << 20, 16, "TiffStructure.verify", () -> {
             try {
                 TiffStructure.verify(data);
             } catch (ImageDecodeException e) {

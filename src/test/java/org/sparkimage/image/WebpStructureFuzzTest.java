@@ -21,7 +21,7 @@ class WebpStructureFuzzTest {
     @FuzzTest(maxDuration = "5s")
     void verify(byte[] data) throws Exception {
         if (FormatSniffer.sniff(data).orElse(null) != ImageFormat.WEBP) return; // outside the precondition
-        FuzzBounds.run(data.length, 1 << 16, 16, "WebpStructure.verify", () -> {
+        FuzzBounds.run(data.length, 1 << 20, 16, "WebpStructure.verify", () -> {
             try {
                 WebpStructure.verify(data, LIMIT);
             } catch (ImageDecodeException e) {

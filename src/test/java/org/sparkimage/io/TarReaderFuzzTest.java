@@ -28,7 +28,7 @@ class TarReaderFuzzTest {
     @Timeout(value = FuzzBounds.TIMEOUT_SECONDS, unit = TimeUnit.SECONDS)
     @FuzzTest(maxDuration = "5s")
     void read(byte[] data) throws Exception {
-        FuzzBounds.run(data.length, 1 << 18, 160, "TarReader", () -> readAll(data));
+        FuzzBounds.run(data.length, 1 << 20, 160, "TarReader", () -> readAll(data));
     }
 
     private static void readAll(byte[] data) throws IOException {

@@ -20,7 +20,7 @@ class ModelCardFuzzTest {
     @FuzzTest(maxDuration = "5s")
     void fromJson(byte[] data) throws Exception {
         String json = new String(data, StandardCharsets.UTF_8);
-        FuzzBounds.run(data.length, 1 << 18, 256, "ModelCard.fromJson", () -> {
+        FuzzBounds.run(data.length, 1 << 20, 256, "ModelCard.fromJson", () -> {
             ModelCard card;
             try {
                 card = ModelCard.fromJson(json);
