@@ -47,7 +47,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
         IccChunks icc = new IccChunks();
         while (true) {
             if (pos >= d.length) {
-                if (progression != null) return frame.header(orientation, progression.scans(), icc.profile()); // no EOI: the decoder judges
+                if (progression != null && progression.scans() > 0) return frame.header(orientation, progression.scans(), icc.profile()); // no EOI: the decoder judges
                 throw truncated();
             }
             if ((d[pos] & 0xFF) != 0xFF) {
@@ -58,7 +58,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
             int marker = d[pos++] & 0xFF;
             if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue; // no length field
             if (marker == EOI) {
-                if (progression != null) return frame.header(orientation, progression.scans(), icc.profile());
+                if (progression != null && progression.scans() > 0) return frame.header(orientation, progression.scans(), icc.profile());
                 throw new ImageDecodeException(ErrorCode.TRUNCATED, "JPEG: end of image before any scan data");
             }
             if (marker == SOI || marker == 0x00) {
