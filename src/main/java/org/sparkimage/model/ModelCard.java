@@ -150,6 +150,7 @@ public record ModelCard(
 
     // ------------------------------------------------------------------ JSON
 
+    /** @throws IllegalArgumentException if {@code json} is not JSON or not a valid model card */
     public static ModelCard fromJson(String json) {
         return fromJson(json, null);
     }
@@ -157,8 +158,18 @@ public record ModelCard(
     /**
      * @param baseDir where {@code output.labels_file} (one label per line, class 0 first) is resolved;
      *                null when the card has no file location (then labels must be inline)
+     * @throws IllegalArgumentException if {@code json} is not JSON or not a valid model card
      */
     public static ModelCard fromJson(String json, Path baseDir) {
+        try {
+            return parse(json, baseDir);
+        } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException e) {
+            // A value of the wrong type, an explicit null, or text the JSON parser ran off the end of.
+            throw new IllegalArgumentException("not a valid model card: " + e.getMessage(), e);
+        }
+    }
+
+    private static ModelCard parse(String json, Path baseDir) {
         @SuppressWarnings("unchecked")
         Map<String, Object> root = (Map<String, Object>) Json.parse(json);
         Map<String, Object> in = section(root, "input");
