@@ -108,8 +108,10 @@ public record ModelCard(
         if (mean.length != 3 || std.length != 3 || background.length != 3) {
             throw new IllegalArgumentException("card " + name + ": mean, std and background need 3 values");
         }
-        if (!(divisor > 0)) throw new IllegalArgumentException("card " + name + ": divisor must be > 0");
-        for (float s : std) if (!(s > 0)) throw new IllegalArgumentException("card " + name + ": std must be > 0");
+        // Finite as floats: a JSON number like 1e39 becomes Infinity, which toJson cannot write back.
+        if (!(divisor > 0) || !Float.isFinite(divisor)) throw new IllegalArgumentException("card " + name + ": divisor must be finite and > 0");
+        for (float s : std) if (!(s > 0) || !Float.isFinite(s)) throw new IllegalArgumentException("card " + name + ": std must be finite and > 0");
+        for (float m : mean) if (!Float.isFinite(m)) throw new IllegalArgumentException("card " + name + ": mean must be finite");
         if (labels.isEmpty()) throw new IllegalArgumentException("card " + name + ": labels are missing");
         mean = mean.clone();
         std = std.clone();
