@@ -62,7 +62,7 @@ awk -v secs="$seconds" '
   /#[0-9]+[ \t]+DONE/ { for (i = 1; i <= NF; i++) { if ($i == "cov:") cov = "cov " $(i+1); if ($i == "corp:") corp = "corpus " $(i+1) } }
   /^Done [0-9]+ runs in [0-9]+ second/ { runs = $2; t = $5 }
   /Tests run:.* -- in org\.sparkimage\./ {
-    verdict = ($0 ~ /FAILURE/) ? "FINDING" : "no findings"
+    verdict = ($0 ~ /FAILURE/) ? "FAILED (see log)" : "no findings"
   }
   /Test unit written to/ { sub(/.*Test unit written to /, ""); verdict = "FINDING: " $0 }
   END { flush() }
