@@ -51,7 +51,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
         IccChunks icc = new IccChunks();
         while (true) {
             if (pos >= d.length) {
-                if (progression != null) return frame.header(orientation, progression.scans(), icc.profile(), false); // no EOI: the decoder judges
+                if (progression != null && progression.scans() > 0) return frame.header(orientation, progression.scans(), icc.profile(), false); // no EOI: the decoder judges
                 throw truncated();
             }
             if ((d[pos] & 0xFF) != 0xFF) {
@@ -62,7 +62,7 @@ record JpegHeader(int width, int height, int sofMarker, int precision, int orien
             int marker = d[pos++] & 0xFF;
             if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue; // no length field
             if (marker == EOI) {
-                if (progression != null) return frame.header(orientation, progression.scans(), icc.profile(), true);
+                if (progression != null && progression.scans() > 0) return frame.header(orientation, progression.scans(), icc.profile(), true);
                 throw new ImageDecodeException(ImageError.CORRUPT, "JPEG: end of image marker before any scan data");
             }
             if (marker == SOI || marker == 0x00) {

@@ -19,13 +19,13 @@ final class TiffStructure {
         if (d.length < at + width) throw new ImageDecodeException(ImageError.TRUNCATED, "TIFF: data ends inside the header");
         long offset = read(d, at, width, little);
         int countWidth = big ? 8 : 2;
-        if (offset < 0 || offset + countWidth > d.length) {
+        if (offset < 0 || offset > d.length - countWidth) { // not offset + countWidth: a BigTIFF offset can overflow
             throw new ImageDecodeException(ImageError.TRUNCATED,
                     "TIFF: the first image directory is at offset " + Long.toUnsignedString(offset) + ", past the end of the " + d.length + "-byte file");
         }
         long entries = read(d, (int) offset, countWidth, little);
-        long end = offset + countWidth + entries * (big ? 20 : 12) + width;
-        if (entries < 0 || end > d.length) {
+        long room = d.length - offset - countWidth - width; // bytes left for the entries
+        if (entries < 0 || room < 0 || entries > room / (big ? 20 : 12)) { // a BigTIFF count times 20 can overflow
             throw new ImageDecodeException(ImageError.TRUNCATED,
                     "TIFF: data ends inside the first image directory (" + entries + " entries at offset " + offset + ")");
         }
