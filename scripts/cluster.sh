@@ -43,7 +43,8 @@ workers_up() { [ "$(alive_workers)" -ge "$workers" ]; }
 make_home() {
   rm -rf "$home"
   mkdir -p "$home/jars"
-  while IFS= read -r jar; do
+  # The classpath file has no final newline: `|| [ -n "$jar" ]` keeps its last jar too.
+  while IFS= read -r jar || [ -n "$jar" ]; do
     ln -s "$jar" "$home/jars/$(basename "$jar")"
   done < <(spark_classpath | tr ':' '\n')
   echo "Spark (Maven-resolved jars of $(basename "$ROOT"))" > "$home/RELEASE"

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.job.SparkSessions;
 import org.sparkimage.review.PredictionReader.LabelCount;
 import org.sparkimage.util.CommandLines;
@@ -52,9 +53,9 @@ public final class GalleryCommand implements Callable<Integer> {
             description = "Thumbnails fit a PX x PX box. Default: ${DEFAULT-VALUE}.")
     int thumbSize;
 
-    @Option(names = "--max-file-mb", defaultValue = "256", paramLabel = "MB",
-            description = "Larger images get no preview. Default: ${DEFAULT-VALUE}.")
-    long maxFileMb;
+    @Option(names = "--max-file-mb", paramLabel = "MB",
+            description = "Larger images get no preview. Default: ${DEFAULT-VALUE} (the job's limit).")
+    long maxFileMb = ClassifierSettings.DEFAULT_MAX_IMAGE_MB;
 
     @Option(names = "--master", defaultValue = "local[2]", paramLabel = "<url>",
             description = "Spark master that reads the table. Default: ${DEFAULT-VALUE}.")
