@@ -6,7 +6,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Builds one row of a schema by field name, so that the classes producing rows and the schemas
- * that describe them meet by name, never by column position. Fields not set are null.
+ * that describe them meet by name, never by column position. Fields not set are null. One builder
+ * makes one row: {@link #build()} hands over its values without copying them.
  */
 public final class RowBuilder {
     private final StructType schema;
@@ -28,8 +29,8 @@ public final class RowBuilder {
         return this;
     }
 
-    /** The row, its values in the schema's order. */
+    /** The row, its values in the schema's order; the builder is not used again. */
     public Row build() {
-        return RowFactory.create(values.clone());
+        return RowFactory.create(values);
     }
 }

@@ -19,8 +19,9 @@ abstract class ListingSource implements InputSource {
     private final List<ListedFile> files;
     private final boolean embeddings;
 
+    /** @param files the source's own list (not copied: a listing can hold millions of files) */
     ListingSource(List<ListedFile> files, boolean embeddings) {
-        this.files = List.copyOf(files);
+        this.files = files;
         this.embeddings = embeddings;
     }
 
