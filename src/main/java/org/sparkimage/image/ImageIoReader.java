@@ -49,12 +49,9 @@ final class ImageIoReader {
         this.memory = memory;
     }
 
-    /** Decodes the first image, upright, within the deadline and the memory budget. */
-    RgbImage read(ImageFormat format, byte[] data, int orientation, DecodeDeadline deadline) throws ImageDecodeException {
-        return read(format, data, orientation, deadline, true);
-    }
-
     /**
+     * Decodes the first image, upright, within the deadline and the memory budget.
+     *
      * @param mayEndEarly false when the caller's header walk saw the format's end marker (JPEG EOI):
      *                    the data is all there, so any damage the reader reports is CORRUPT, whatever
      *                    its words (a segment parser's EOFException, "Premature end of JPEG file")

@@ -90,11 +90,6 @@ public record JobOptions(String input, String output, String model, Path modelCa
         return new JobOptions(input, output, "default", null, ClassifierSettings.DEFAULTS, null, Run.DEFAULT);
     }
 
-    /** True when an existing output is continued. */
-    public boolean resume() {
-        return run.outputMode() == OutputMode.RESUME;
-    }
-
     /** A copy reading a Parquet table. */
     public JobOptions withTable(TableInput t) {
         return new JobOptions(input, output, model, modelCard, classifier, t, run);

@@ -36,11 +36,6 @@ public final class JsonFiles {
 
     private JsonFiles() {}
 
-    /** The shared mapper (thread-safe once configured). */
-    public static ObjectMapper mapper() {
-        return MAPPER;
-    }
-
     /**
      * Parses a document into a tree.
      *

@@ -51,7 +51,7 @@ class DecodeBudgetTest {
                 new DecodeMemoryBudget(1L << 30));
         long t0 = System.nanoTime();
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> reader.read(
-                ImageFormat.JPEG, flood, ExifOrientation.NORMAL, DecodeDeadline.start(Duration.ofSeconds(1))));
+                ImageFormat.JPEG, flood, ExifOrientation.NORMAL, DecodeDeadline.start(Duration.ofSeconds(1)), true));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(ImageError.TIMEOUT, e.code(), e.getMessage());
         // Run to the end this file costs javax.imageio over 150 s; stopped, a few seconds at most.
