@@ -140,7 +140,7 @@ public final class CorpusMaker {
         return out;
     }
 
-    private static void writeJpeg(BufferedImage img, float quality, Path file) throws IOException {
+    static void writeJpeg(BufferedImage img, float quality, Path file) throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
             writer.setOutput(out);

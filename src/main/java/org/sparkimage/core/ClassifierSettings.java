@@ -5,6 +5,11 @@ import java.time.Duration;
 
 import org.sparkimage.image.DecodeLimits;
 import org.sparkimage.image.DecodeMode;
+import org.sparkimage.image.GuardedImageDecoder;
+import org.sparkimage.image.ImageDecoder;
+import org.sparkimage.image.Preprocessor;
+import org.sparkimage.image.ScaleHint;
+import org.sparkimage.model.ModelCard;
 
 /**
  * The settings of the partition function, each defined and defaulted here once: the CLI's options
@@ -74,6 +79,21 @@ public record ClassifierSettings(int batchSize, int topK, long maxImageBytes, De
     /** A copy with another decode mode. */
     public ClassifierSettings withDecodeMode(DecodeMode mode) {
         return new ClassifierSettings(batchSize, topK, maxImageBytes, decodeLimits, mode, embeddings);
+    }
+
+    /** A copy keeping {@code k} classes per row in {@code top_k}. */
+    public ClassifierSettings withTopK(int k) {
+        return new ClassifierSettings(batchSize, k, maxImageBytes, decodeLimits, decodeMode, embeddings);
+    }
+
+    /** The decoder these settings decode with, for a model fed as {@code card} says. */
+    public ImageDecoder decoder(ModelCard card) {
+        return decodeMode.decoder(new GuardedImageDecoder(decodeLimits, card.preprocess().background()));
+    }
+
+    /** The scale hint these settings decode at, for the preprocessing {@code pre}. */
+    public ScaleHint scaleHint(Preprocessor pre) {
+        return decodeMode.hint(pre.scaleHint());
     }
 
     /** A copy with embeddings on or off. */

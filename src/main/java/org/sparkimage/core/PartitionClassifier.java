@@ -22,7 +22,6 @@ import org.apache.spark.util.TaskCompletionListener;
 import org.sparkimage.engine.EngineRegistry;
 import org.sparkimage.engine.OrtEngine;
 import org.sparkimage.image.DecodedImage;
-import org.sparkimage.image.GuardedImageDecoder;
 import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.image.ImageDecoder;
 import org.sparkimage.image.Preprocessor;
@@ -86,8 +85,8 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
         private final ModelBundle bundle = model.value();
         private final ModelCard card = bundle.card();
         private final Preprocessor preprocessor = new Preprocessor(card);
-        private final ImageDecoder decoder = settings.decodeMode().decoder(new GuardedImageDecoder(settings.decodeLimits(), card.preprocess().background()));
-        private final ScaleHint hint = settings.decodeMode().hint(preprocessor.scaleHint());
+        private final ImageDecoder decoder = settings.decoder(card);
+        private final ScaleHint hint = settings.scaleHint(preprocessor);
         private final TopK topK = new TopK(settings.topK(), card.labels(), card.output().kind() == ModelCard.OutputKind.LOGITS);
         private final PartitionMeter meter = new PartitionMeter();
         private final OrtEngine engine;

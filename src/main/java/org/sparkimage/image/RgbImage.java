@@ -1,5 +1,8 @@
 package org.sparkimage.image;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+
 /**
  * A decoded, upright (EXIF orientation applied), opaque (alpha composited) 8-bit sRGB image.
  *
@@ -18,5 +21,17 @@ public record RgbImage(int width, int height, byte[] pixels) {
     /** Sample {@code c} (0 = R) of pixel (x, y) as 0..255. */
     public int sample(int x, int y, int c) {
         return pixels[(y * width + x) * 3 + c] & 0xFF;
+    }
+
+    /** A copy as a Java 2D image (3-byte BGR), for javax.imageio writers. */
+    public BufferedImage toBufferedImage() {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] bgr = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < pixels.length; i += 3) {
+            bgr[i] = pixels[i + 2];
+            bgr[i + 1] = pixels[i + 1];
+            bgr[i + 2] = pixels[i];
+        }
+        return img;
     }
 }

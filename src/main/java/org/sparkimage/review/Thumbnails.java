@@ -3,7 +3,6 @@ package org.sparkimage.review;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -28,7 +27,6 @@ import org.sparkimage.io.TarMemberPath;
 import org.sparkimage.io.TarReader;
 import org.sparkimage.io.TarShards;
 import org.sparkimage.image.ImageDecodeException;
-import org.sparkimage.image.RgbImage;
 import org.sparkimage.image.ScaleHint;
 
 /**
@@ -151,7 +149,7 @@ final class Thumbnails {
     /** Decodes, scales and writes one thumbnail; a failure is a Thumb without a file. */
     private Thumb thumb(byte[] data) {
         try {
-            BufferedImage img = scale(toBufferedImage(decoder.decode(data, new ScaleHint(size, size)).pixels()));
+            BufferedImage img = scale(decoder.decode(data, new ScaleHint(size, size)).pixels().toBufferedImage());
             String name = String.format(Locale.ROOT, "%06d.jpg", made + failed + 1);
             Files.createDirectories(dir);
             writeJpeg(img, dir.resolve(name));
@@ -195,18 +193,6 @@ final class Thumbnails {
             }
         }
         throw new IOException("no member " + member.member() + " in " + member.shard());
-    }
-
-    static BufferedImage toBufferedImage(RgbImage rgb) {
-        BufferedImage img = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_3BYTE_BGR);
-        byte[] bgr = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-        byte[] src = rgb.pixels();
-        for (int i = 0; i < src.length; i += 3) {
-            bgr[i] = src[i + 2];
-            bgr[i + 1] = src[i + 1];
-            bgr[i + 2] = src[i];
-        }
-        return img;
     }
 
     /** Fits the image into size x size (never enlarged): bilinear halvings, then one bilinear step. */
