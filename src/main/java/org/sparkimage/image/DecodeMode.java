@@ -2,15 +2,17 @@ package org.sparkimage.image;
 
 import java.util.Locale;
 
-/** How the job decodes: speed against exactness. */
+/** How the job decodes: speed against exactness ({@code core.ClassifierSettings#DEFAULT_DECODE_MODE} is FULL). */
 public enum DecodeMode {
     /**
-     * Default. JPEGs through libjpeg-turbo at the smallest DCT scale (1/2, 1/4, 1/8) still at least
-     * the model's input size; other formats as FULL. Predictions can differ slightly from a
-     * full-resolution decode (the downscale starts from a DCT-averaged image).
+     * Opt-in. JPEGs through libjpeg-turbo at the smallest DCT scale (1/2, 1/4, 1/8) whose sides stay
+     * at or above the preprocessing's {@link Preprocessor#scaleHint()} (twice the model input for a
+     * bilinear resize); other formats as FULL. Faster on large JPEGs, but the downscale starts from a
+     * DCT-averaged image where the reference samples the full one, and on the decode study's
+     * wallpapers that changed confident labels (docs/throughput.md, "Scaled decode: the agreement study").
      */
     SCALED,
-    /** Everything at full resolution (JPEGs through libjpeg-turbo): what reference runtimes see. */
+    /** Default. Everything at full resolution (JPEGs through libjpeg-turbo): what reference runtimes see. */
     FULL,
     /** Everything through javax.imageio at full resolution: the slow baseline benchmarks compare against. */
     IMAGEIO;
