@@ -20,7 +20,7 @@ import org.sparkimage.image.GuardedImageDecoder;
 import org.sparkimage.image.ScaleHint;
 
 /**
- * JPEG decode kernels on one file: libjpeg-turbo at the job's DCT scale (hint 448 = 2 x the
+ * JPEG decode kernels on one file: libjpeg-turbo at --decode scaled's DCT scale (hint 448 = 2 x the
  * default model's input), libjpeg-turbo at full size, and javax.imageio (the baseline). The file
  * is a hostile-input corpus photograph of the chosen size (src/test/data, the large one generated).
  */
