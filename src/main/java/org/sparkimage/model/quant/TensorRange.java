@@ -13,7 +13,7 @@ public record TensorRange(float min, float max) {
         if (!(min <= max) || Float.isInfinite(min) || Float.isInfinite(max)) {
             throw new IllegalArgumentException("bad range [" + min + ", " + max + "]");
         }
-        min = Math.min(min, 0f);
+        min = Math.min(min, 0f) + 0f; // + 0f turns -0.0 into 0.0
         max = Math.max(max, 0f);
     }
 
