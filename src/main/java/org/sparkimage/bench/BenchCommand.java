@@ -10,7 +10,10 @@ import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.core.ClassifierSettings;
+import org.sparkimage.core.Int8Models;
 import org.sparkimage.core.ModelBundle;
+import org.sparkimage.core.Quantization;
+import org.sparkimage.model.quant.Precision;
 import org.sparkimage.job.SparkSessions;
 
 import picocli.CommandLine;
@@ -71,6 +74,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Files of each corpus that the slow javax.imageio ceiling decodes. Default: ${DEFAULT-VALUE}.")
     int imageioSample;
 
+    @Option(names = "--precision", split = ",", defaultValue = "fp32", paramLabel = "P[,P]",
+            description = "Model precisions to measure side by side in every round: fp32, int8 or fp32,int8. Default: ${DEFAULT-VALUE}.")
+    List<Precision> precisions;
+
+    @Option(names = "--calibration", paramLabel = "<dir>",
+            description = "int8: calibration images (built once, before any measurement). Default: the --sources photographs.")
+    Path calibration;
+
     @Option(names = "--soak-images", defaultValue = "0",
             description = "Also run the job over this many images (hard links cycling the first corpus) and sample memory. Default: off.")
     int soakImages;
@@ -96,6 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             int cores = spark.sparkContext().defaultParallelism();
             ModelBundle model = ModelBundle.resolve("default", null);
+            List<CorpusBench.Variant> variants = variants(model, spark);
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("master", master);
             run.put("cores", cores);
@@ -105,12 +117,14 @@ public final class BenchCommand implements Callable<Integer> {
             run.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
             run.put("available_processors", Runtime.getRuntime().availableProcessors());
             run.put("started", java.time.Instant.now().toString());
-            CorpusBench bench = new CorpusBench(spark, model, cores, batchSize, minSeconds, imageioSample, rounds, log);
+            run.put("precisions", precisions.stream().map(Precision::toString).toList());
+            CorpusBench bench = new CorpusBench(spark, variants, cores, batchSize, minSeconds, imageioSample, rounds, log);
             List<CorpusResult> results = new ArrayList<>();
-            for (Path dir : dirs) results.add(bench.run(dir, output.resolve("jobs").resolve(dir.getFileName().toString())));
+            for (Path dir : dirs) results.addAll(bench.run(dir, output.resolve("jobs").resolve(dir.getFileName().toString())));
             Soak.Result soak = soakImages > 0 ? Soak.run(spark, dirs.get(0), soakImages, output, log) : null;
             BenchReport.write(spark, output, run, results, soak);
-            for (CorpusResult r : results) log.println(r.name() + ": " + BenchReport.figures(r));
+            for (CorpusResult r : results) log.println(r.label() + ": " + BenchReport.figures(r));
+            BenchReport.precisionRatios(results).forEach((corpus, ratios) -> log.println(corpus + " int8 / fp32: " + ratios));
             log.println("wrote " + output.resolve("bench.json") + " and " + output.resolve("report.html"));
             return 0;
         } finally {
@@ -118,9 +132,32 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The models to measure: the default model, and its int8 form built once here (written to
+     * {@code <output>/models/int8.onnx}, which the jobs then load like any model file).
+     */
+    private List<CorpusBench.Variant> variants(ModelBundle fp32, SparkSession spark) throws Exception {
+        List<CorpusBench.Variant> variants = new ArrayList<>();
+        for (Precision p : new java.util.LinkedHashSet<>(precisions)) {
+            if (p == Precision.FP32) {
+                variants.add(new CorpusBench.Variant(p.toString(), fp32, "default"));
+                continue;
+            }
+            Path source = calibration != null ? calibration : sources;
+            ModelBundle int8 = Int8Models.prepare(fp32, Quantization.int8().withCalibration(source.toString()),
+                    Int8Models.files(source.toString(), spark.sparkContext().hadoopConfiguration(), ClassifierSettings.DEFAULT_MAX_IMAGE_BYTES),
+                    ClassifierSettings.DEFAULTS, log);
+            Path file = output.resolve("models").resolve("int8.onnx");
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.write(file, int8.bytes());
+            variants.add(new CorpusBench.Variant(p.toString(), int8, file.toString()));
+        }
+        return variants;
+    }
+
     /** Runs the command and returns its exit status (for tests and {@link #main}). */
     public static int execute(PrintStream log, String... args) {
-        return new CommandLine(new BenchCommand(log)).execute(args);
+        return new CommandLine(new BenchCommand(log)).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     }
 
     public static void main(String[] args) {

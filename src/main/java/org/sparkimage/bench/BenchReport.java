@@ -33,16 +33,42 @@ final class BenchReport {
         Files.createDirectories(out);
         Map<String, Object> json = new LinkedHashMap<>(run);
         Map<String, Object> corpora = new LinkedHashMap<>();
-        for (CorpusResult r : results) corpora.put(r.name(), figures(r));
+        for (CorpusResult r : results) corpora.put(r.label(), figures(r));
         json.put("corpora", corpora);
+        json.put("int8_over_fp32", precisionRatios(results));
         if (soak != null) json.put("soak", soak.figures());
         Files.writeString(out.resolve("bench.json"), JsonFiles.writePretty(json), StandardCharsets.UTF_8);
         writeParquet(spark, out, results, soak);
         Files.writeString(out.resolve("report.html"), html(run, results, soak), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Per corpus measured in both precisions: C_int8 / C_fp32 and E_int8 / E_fp32 of each round (the
+     * two measured minutes apart at most) and their medians.
+     */
+    static Map<String, Object> precisionRatios(List<CorpusResult> results) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (CorpusResult a : results) {
+            if (!a.precision().equals("fp32")) continue;
+            for (CorpusResult b : results) {
+                if (!b.name().equals(a.name()) || !b.precision().equals("int8")) continue;
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (int fig : new int[] {0, 3}) {
+                    double[] ratio = new double[a.rounds()[fig].length];
+                    for (int i = 0; i < ratio.length; i++) ratio[i] = b.rounds()[fig][i] / a.rounds()[fig][i];
+                    String key = fig == 0 ? "C" : "E";
+                    m.put(key + "_rounds", Arrays.stream(ratio).map(BenchReport::round).boxed().toList());
+                    m.put(key + "_median", round(CorpusResult.median(ratio)));
+                }
+                out.put(a.name(), m);
+            }
+        }
+        return out;
+    }
+
     static Map<String, Object> figures(CorpusResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("precision", r.precision());
         m.put("images", r.images());
         m.put("mean_megapixels", round(r.meanMegapixels()));
         m.put("C", round(r.c()));
@@ -50,6 +76,10 @@ final class BenchReport {
         m.put("E", round(r.e()));
         m.put("H", round(r.h()));
         m.put("E_over_H", round(r.eOverH()));
+        m.put("E_over_H_rounds", Arrays.stream(r.eOverHRounds()).map(BenchReport::round).boxed().toList());
+        m.put("E_over_H_median", round(CorpusResult.median(r.eOverHRounds())));
+        m.put("C_median", round(CorpusResult.median(r.rounds()[0])));
+        m.put("E_median", round(CorpusResult.median(r.rounds()[3])));
         m.put("D_imageio", round(r.dImageio()));
         m.put("D_over_D_imageio", round(r.dOverImageio()));
         m.put("C_one_session_all_threads", round(r.cOneSession()));
@@ -75,10 +105,10 @@ final class BenchReport {
                 .add("ms", DataTypes.DoubleType);
         List<Row> latency = new ArrayList<>();
         for (CorpusResult r : results) {
-            rows.add(RowFactory.create(r.name(), r.images(), r.meanMegapixels(), r.c(), r.d(), r.e(), r.h(), r.eOverH(),
+            rows.add(RowFactory.create(r.label(), r.images(), r.meanMegapixels(), r.c(), r.d(), r.e(), r.h(), r.eOverH(),
                     r.dImageio(), r.cOneSession()));
-            for (double v : r.latenciesMs()) latency.add(RowFactory.create(r.name(), "scaled", v));
-            for (double v : r.latenciesImageioMs()) latency.add(RowFactory.create(r.name(), "imageio", v));
+            for (double v : r.latenciesMs()) latency.add(RowFactory.create(r.label(), "scaled", v));
+            for (double v : r.latenciesImageioMs()) latency.add(RowFactory.create(r.label(), "imageio", v));
         }
         spark.createDataFrame(rows, resultSchema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(out.resolve("results").toString());
         spark.createDataFrame(latency, latencySchema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(out.resolve("latency").toString());
@@ -105,12 +135,12 @@ final class BenchReport {
                 + "<th>D javax.imageio</th><th>D / D<sub>imageio</sub></th><th>C, one session x all threads</th></tr>");
         for (CorpusResult r : results) {
             b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%.2f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td>"
-                            + "<td>%.1f</td><td>%.2f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td></tr>", SvgCharts.esc(r.name()), r.images(),
+                            + "<td>%.1f</td><td>%.2f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td></tr>", SvgCharts.esc(r.label()), r.images(),
                     r.meanMegapixels(), r.c(), r.d(), r.h(), r.e(), r.eOverH(), r.dImageio(), r.dOverImageio(), r.cOneSession()));
         }
         b.append("</table>");
         for (CorpusResult r : results) {
-            b.append("<h2>").append(SvgCharts.esc(r.name())).append("</h2>");
+            b.append("<h2>").append(SvgCharts.esc(r.label())).append("</h2>");
             b.append(SvgCharts.bars("Images per second", "img/s", List.of(
                     new SvgCharts.Bar("C inference", r.c()), new SvgCharts.Bar("C one session, all threads", r.cOneSession()),
                     new SvgCharts.Bar("D decode+preprocess (scaled)", r.d()), new SvgCharts.Bar("D javax.imageio", r.dImageio()),

@@ -26,9 +26,23 @@ import org.sparkimage.job.JobOptions;
 import org.sparkimage.job.JobSummary;
 import org.sparkimage.core.ModelBundle;
 
-/** Measures C, D (scaled and javax.imageio) and E on one corpus, in that order, in this JVM. */
+/**
+ * Measures C, D (scaled and javax.imageio) and E on one corpus, in this JVM, for one or more
+ * variants of the model (fp32, int8): C and E per variant, D once per round (decoding does not
+ * depend on the model's precision).
+ */
 final class CorpusBench {
+    /**
+     * A model to measure.
+     *
+     * @param precision what the figures are labelled with
+     * @param model     the model
+     * @param jobModel  how the job's {@code --model} names it (a file holding the model, or {@code default})
+     */
+    record Variant(String precision, ModelBundle model, String jobModel) {}
+
     private final SparkSession spark;
+    private final List<Variant> variants;
     private final ModelBundle model;
     private final int cores;
     private final int batchSize;
@@ -37,10 +51,12 @@ final class CorpusBench {
     private final int rounds;
     private final PrintStream log;
 
-    CorpusBench(SparkSession spark, ModelBundle model, int cores, int batchSize, double minSeconds, int imageioSample, int rounds,
-                PrintStream log) {
+    CorpusBench(SparkSession spark, List<Variant> variants, int cores, int batchSize, double minSeconds, int imageioSample,
+                int rounds, PrintStream log) {
+        if (variants.isEmpty()) throw new IllegalArgumentException("no model to measure");
         this.spark = spark;
-        this.model = model;
+        this.variants = List.copyOf(variants);
+        this.model = variants.get(0).model(); // decoding and preprocessing follow its card (the same for every variant)
         this.cores = cores;
         this.batchSize = batchSize;
         this.minSeconds = minSeconds;
@@ -49,7 +65,8 @@ final class CorpusBench {
         this.log = log;
     }
 
-    CorpusResult run(Path corpus, Path jobOutput) throws Exception {
+    /** One result per variant, in the order of the variants. */
+    List<CorpusResult> run(Path corpus, Path jobOutput) throws Exception {
         String name = corpus.getFileName().toString();
         List<byte[]> files = readAll(corpus);
         Preprocessor pre = new Preprocessor(model.card());
@@ -69,48 +86,74 @@ final class CorpusBench {
         }
         log.printf("%s: %d files, %.1f MP on average%n", name, files.size(), megapixels / files.size());
 
-        // The job's settings: one session per JVM (the registry's), one intra-op thread per task, a caller per core.
-        OrtEngine shared = EngineRegistry.get(model.sha256(), model::bytes, model.card(), 1);
         List<byte[]> subset = files.subList(0, Math.min(files.size(), imageioSample));
-        warmUp(corpus, jobOutput.resolveSibling(name + "-warm-up"));
+        List<Measured> measured = new ArrayList<>();
+        for (Variant v : variants) {
+            // The job's settings: one session per JVM (the registry's), one intra-op thread per task, a caller per core.
+            measured.add(new Measured(v, EngineRegistry.get(v.model().sha256(), v.model()::bytes, v.model().card(), 1)));
+            warmUp(corpus, v, jobOutput.resolveSibling(name + "-warm-up"));
+        }
 
         // Rounds of C, D, E in turn; each figure is the best of its rounds. Other load on the machine
         // only ever slows a measurement down, and interleaving keeps a burst of it from hitting one
         // figure only (E over H compares figures measured minutes apart).
-        Best c = new Best();
-        Best cAlt = new Best();
         Best d = new Best();
-        Best e = new Best();
         Ceilings.Rate bestD = null;
-        JobSummary bestJob = null;
-        Path bestOutput = null;
         for (int round = 1; round <= rounds; round++) {
-            c.add(Ceilings.inference(shared, sample, pre, batchSize, cores, minSeconds).perSecond());
-            try (OrtEngine wide = new OrtEngine(model.bytes(), model.card(), cores)) {
-                cAlt.add(Ceilings.inference(wide, sample, pre, batchSize, 1, minSeconds).perSecond());
+            for (Measured m : measured) {
+                m.c.add(Ceilings.inference(m.shared, sample, pre, batchSize, cores, minSeconds).perSecond());
+                try (OrtEngine wide = new OrtEngine(m.variant.model().bytes(), m.variant.model().card(), cores)) {
+                    m.cAlt.add(Ceilings.inference(wide, sample, pre, batchSize, 1, minSeconds).perSecond());
+                }
             }
             Ceilings.Rate dr = Ceilings.decode(decoder, hint, pre, files, cores, minSeconds);
             if (d.add(dr.perSecond())) bestD = dr;
-            Path roundOutput = jobOutput.resolve("round-" + round);
-            deleteRecursively(roundOutput);
-            JobSummary job = ClassificationJob.run(spark, JobOptions.of(corpus.toString(), roundOutput.toString())
-                    .withDecodeMode(DecodeMode.SCALED).withBatchSize(batchSize), log);
-            if (e.add(job.counts().images() / job.wallSeconds())) {
-                bestJob = job;
-                bestOutput = roundOutput;
+            for (Measured m : measured) {
+                Path roundOutput = jobOutput.resolve(m.variant.precision()).resolve("round-" + round);
+                deleteRecursively(roundOutput);
+                JobSummary job = ClassificationJob.run(spark, jobOptions(corpus, m.variant, roundOutput), log);
+                if (m.e.add(job.counts().images() / job.wallSeconds())) {
+                    m.bestJob = job;
+                    m.bestOutput = roundOutput;
+                }
+                log.printf("  round %d %s: C %.1f (one session x %d threads: %.1f), D %.1f, E %.1f images/s%n", round,
+                        m.variant.precision(), m.c.last(), cores, m.cAlt.last(), d.last(), m.e.last());
             }
-            log.printf("  round %d: C %.1f (one session x %d threads: %.1f), D %.1f, E %.1f images/s%n", round, c.last(), cores,
-                    cAlt.last(), d.last(), e.last());
         }
         Ceilings.Rate dIo = Ceilings.decode(decoder.withoutNativeJpeg(), ScaleHint.FULL_RESOLUTION, pre, subset, cores, minSeconds);
         log.printf("  javax.imageio full decode (%d files): %.1f images/s%n", subset.size(), dIo.perSecond());
 
-        JobSummary.StageSeconds st = bestJob.stageSeconds();
-        return new CorpusResult(name, corpus.toString(), files.size(), megapixels / files.size(), c.best(), cAlt.best(),
-                d.best(), dIo.perSecond(), e.best(), bestJob.wallSeconds(),
-                new double[] {st.read(), st.decodePreprocess(), st.inferenceWait(), st.write()},
-                partitionRates(bestOutput.resolve("stats")), bestD.latenciesMs(), dIo.latenciesMs(),
-                new double[][] {c.all(), cAlt.all(), d.all(), e.all()});
+        List<CorpusResult> results = new ArrayList<>();
+        for (Measured m : measured) {
+            JobSummary.StageSeconds st = m.bestJob.stageSeconds();
+            results.add(new CorpusResult(name, m.variant.precision(), corpus.toString(), files.size(), megapixels / files.size(),
+                    m.c.best(), m.cAlt.best(), d.best(), dIo.perSecond(), m.e.best(), m.bestJob.wallSeconds(),
+                    new double[] {st.read(), st.decodePreprocess(), st.inferenceWait(), st.write()},
+                    partitionRates(m.bestOutput.resolve("stats")), bestD.latenciesMs(), dIo.latenciesMs(),
+                    new double[][] {m.c.all(), m.cAlt.all(), d.all(), m.e.all()}));
+        }
+        return results;
+    }
+
+    /** One variant's session and figures over the rounds. */
+    private static final class Measured {
+        final Variant variant;
+        final OrtEngine shared;
+        final Best c = new Best();
+        final Best cAlt = new Best();
+        final Best e = new Best();
+        JobSummary bestJob;
+        Path bestOutput;
+
+        Measured(Variant variant, OrtEngine shared) {
+            this.variant = variant;
+            this.shared = shared;
+        }
+    }
+
+    private JobOptions jobOptions(Path corpus, Variant v, Path output) {
+        return JobOptions.of(corpus.toString(), output.toString()).withModel(v.jobModel())
+                .withDecodeMode(DecodeMode.SCALED).withBatchSize(batchSize);
     }
 
     /** The best and every value of one figure over the rounds. */
@@ -142,10 +185,9 @@ final class CorpusBench {
      * its decode, preprocessing and Parquet paths (C and D are measured warm too: each runs at least
      * {@code minSeconds} per round). A short warm-up job left the first E rounds 5-10 % low here.
      */
-    private void warmUp(Path corpus, Path scratch) throws Exception {
+    private void warmUp(Path corpus, Variant v, Path scratch) throws Exception {
         deleteRecursively(scratch);
-        ClassificationJob.run(spark, JobOptions.of(corpus.toString(), scratch.toString())
-                .withDecodeMode(DecodeMode.SCALED).withBatchSize(batchSize), new PrintStream(PrintStream.nullOutputStream()));
+        ClassificationJob.run(spark, jobOptions(corpus, v, scratch), new PrintStream(PrintStream.nullOutputStream()));
         deleteRecursively(scratch);
     }
 

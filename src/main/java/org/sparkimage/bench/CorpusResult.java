@@ -7,6 +7,7 @@ import java.util.List;
  * was given; {@code h = 1 / (1/c + 1/d)} is the best a pipeline whose two stages share those cores
  * can do, so {@code e / h} says how much of it the Spark job reaches.
  *
+ * @param precision   the model's arithmetic: fp32 or int8
  * @param c           inference ceiling: the job's session settings (one shared session, one intra-op
  *                    thread per task, one caller per core) on ready tensors
  * @param cOneSession inference with the alternative: one session with an intra-op thread per core, one caller
@@ -18,6 +19,7 @@ import java.util.List;
  */
 record CorpusResult(
         String name,
+        String precision,
         String dir,
         long images,
         double meanMegapixels,
@@ -38,12 +40,38 @@ record CorpusResult(
 
     static final String[] STAGES = {"read", "decode+preprocess", "inference wait", "write/other"};
 
+    /** The corpus name, with the precision after it unless fp32 (how bench.json and the report key results). */
+    String label() {
+        return precision.equals("fp32") ? name : name + " " + precision;
+    }
+
     double h() {
         return 1 / (1 / c + 1 / d);
     }
 
     double eOverH() {
         return e / h();
+    }
+
+    /**
+     * E / H of each round, with the C, D and E measured in that round: the machine's speed swings
+     * between rounds, and the best of each figure can pair a fast C with a slow E.
+     */
+    double[] eOverHRounds() {
+        double[] c = rounds[0];
+        double[] d = rounds[2];
+        double[] e = rounds[3];
+        double[] r = new double[e.length];
+        for (int i = 0; i < r.length; i++) r[i] = e[i] * (1 / c[i] + 1 / d[i]);
+        return r;
+    }
+
+    /** The median of {@code values} (the mean of the middle two for an even count). */
+    static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        int n = v.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     double dOverImageio() {

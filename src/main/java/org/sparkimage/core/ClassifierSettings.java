@@ -23,9 +23,11 @@ import org.sparkimage.model.ModelCard;
  * @param decodeLimits  pixel limit and per-image decode time budget
  * @param decodeMode    how JPEGs are decoded: DCT-scaled, full resolution, or javax.imageio only
  * @param embeddings    also emit the model's pooled features (the card must name that output)
+ * @param quantization  the precision the model runs in, and the calibration of int8 (resolved on the
+ *                      driver, before the model is broadcast)
  */
 public record ClassifierSettings(int batchSize, int topK, long maxImageBytes, DecodeLimits decodeLimits,
-                                 DecodeMode decodeMode, boolean embeddings) implements Serializable {
+                                 DecodeMode decodeMode, boolean embeddings, Quantization quantization) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** 16: in the job, where decoding competes for the cache, larger batches reuse the weights better (docs/throughput.md). */
@@ -51,7 +53,7 @@ public record ClassifierSettings(int batchSize, int topK, long maxImageBytes, De
 
     /** Every setting at its default. */
     public static final ClassifierSettings DEFAULTS = new ClassifierSettings(DEFAULT_BATCH_SIZE, DEFAULT_TOP_K,
-            DEFAULT_MAX_IMAGE_BYTES, DecodeLimits.DEFAULT, DEFAULT_DECODE_MODE, false);
+            DEFAULT_MAX_IMAGE_BYTES, DecodeLimits.DEFAULT, DEFAULT_DECODE_MODE, false, Quantization.DEFAULT);
 
     /** Checks every value; the messages name the CLI option. */
     public ClassifierSettings {
@@ -61,6 +63,7 @@ public record ClassifierSettings(int batchSize, int topK, long maxImageBytes, De
         if (topK < 1) throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
         if (maxImageBytes < 1) throw new IllegalArgumentException("--max-file-mb must be positive");
         if (decodeLimits == null || decodeMode == null) throw new IllegalArgumentException("decode limits and mode are required");
+        if (quantization == null) throw new IllegalArgumentException("quantization is required");
     }
 
     /**
@@ -77,12 +80,12 @@ public record ClassifierSettings(int batchSize, int topK, long maxImageBytes, De
 
     /** A copy with another batch size. */
     public ClassifierSettings withBatchSize(int n) {
-        return new ClassifierSettings(n, topK, maxImageBytes, decodeLimits, decodeMode, embeddings);
+        return new ClassifierSettings(n, topK, maxImageBytes, decodeLimits, decodeMode, embeddings, quantization);
     }
 
     /** A copy with another decode mode. */
     public ClassifierSettings withDecodeMode(DecodeMode mode) {
-        return new ClassifierSettings(batchSize, topK, maxImageBytes, decodeLimits, mode, embeddings);
+        return new ClassifierSettings(batchSize, topK, maxImageBytes, decodeLimits, mode, embeddings, quantization);
     }
 
     /** A copy keeping {@code k} classes per row in {@code top_k}. */
@@ -102,6 +105,11 @@ public record ClassifierSettings(int batchSize, int topK, long maxImageBytes, De
 
     /** A copy with embeddings on or off. */
     public ClassifierSettings withEmbeddings(boolean on) {
-        return new ClassifierSettings(batchSize, topK, maxImageBytes, decodeLimits, decodeMode, on);
+        return new ClassifierSettings(batchSize, topK, maxImageBytes, decodeLimits, decodeMode, on, quantization);
+    }
+
+    /** A copy with another precision and calibration. */
+    public ClassifierSettings withQuantization(Quantization q) {
+        return new ClassifierSettings(batchSize, topK, maxImageBytes, decodeLimits, decodeMode, embeddings, q);
     }
 }

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.sparkimage.model.DefaultModel;
+import org.sparkimage.model.MobileNetV2OnnxWriter;
 import org.sparkimage.model.ModelCard;
+import org.sparkimage.model.onnx.OnnxModelInfo;
+import org.sparkimage.model.quant.Precision;
 import org.sparkimage.util.Sha256;
 
 /**
@@ -24,6 +27,7 @@ public final class ModelBundle implements Serializable {
     private final byte[] bytes;
     private final String cardJson;
     private final String sha256;
+    private final Precision precision;
     private transient ModelCard card;
 
     /** A model and the card that says how to feed it. */
@@ -32,6 +36,17 @@ public final class ModelBundle implements Serializable {
         this.cardJson = card.toJson();
         this.sha256 = Sha256.hex(bytes);
         this.card = card;
+        this.precision = precisionOf(bytes);
+    }
+
+    /** int8 when the model's metadata says so (models this project quantized), else fp32. */
+    private static Precision precisionOf(byte[] bytes) {
+        try {
+            String p = OnnxModelInfo.read(bytes).metadata().get(MobileNetV2OnnxWriter.META_PRECISION);
+            return p == null ? Precision.FP32 : Precision.parse(p);
+        } catch (IllegalArgumentException e) {
+            return Precision.FP32; // not an ONNX file this reader understands: ONNX Runtime will say what is wrong
+        }
     }
 
     /**
@@ -92,6 +107,11 @@ public final class ModelBundle implements Serializable {
     public ModelCard card() {
         if (card == null) card = ModelCard.fromJson(cardJson);
         return card;
+    }
+
+    /** The arithmetic the model runs in, from its metadata. */
+    public Precision precision() {
+        return precision;
     }
 
     /** The sha256 of {@link #bytes()}, written into every row as {@code model_sha256}. */

@@ -254,7 +254,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             inferenceThread.shutdown();
             if (meter.images() == 0 || reporting == null) return;
             reporting.stats().add(meter.stats(new PartitionStats.Engine(settings.batchSize(), engine.intraOpThreads(),
-                    EngineRegistry.sessionsCreated(bundle.sha256(), card))));
+                    EngineRegistry.sessionsCreated(bundle.sha256(), card), bundle.precision().toString())));
         }
     }
 }

@@ -55,8 +55,9 @@ public record PartitionStats(Task task, Counts counts, Nanos nanos, Engine engin
      * @param batchSize       images per ONNX Runtime run
      * @param ortThreads      intra-op threads of the session
      * @param sessionsCreated ONNX Runtime sessions created for this model on the executor so far
+     * @param precision       the model's arithmetic: {@code fp32} or {@code int8}
      */
-    public record Engine(int batchSize, int ortThreads, int sessionsCreated) implements Serializable {}
+    public record Engine(int batchSize, int ortThreads, int sessionsCreated, String precision) implements Serializable {}
 
     /** The {@code <output>/stats} table. */
     public static final StructType SCHEMA = new StructType()
@@ -76,6 +77,7 @@ public record PartitionStats(Task task, Counts counts, Nanos nanos, Engine engin
             .add("batch_size", DataTypes.IntegerType, false)
             .add("ort_threads", DataTypes.IntegerType, false)
             .add("sessions_created", DataTypes.IntegerType, false)
+            .add("precision", DataTypes.StringType, false)
             .add("error_codes", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, false), false)
             .add("label_counts", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, false), false);
 
@@ -93,7 +95,7 @@ public record PartitionStats(Task task, Counts counts, Nanos nanos, Engine engin
                 .set("inference_wait_ns", nanos.inferenceWait()).set("write_ns", nanos.write()).set("task_ns", nanos.task())
                 .set("images_per_sec", imagesPerSecond())
                 .set("batch_size", engine.batchSize()).set("ort_threads", engine.ortThreads())
-                .set("sessions_created", engine.sessionsCreated())
+                .set("sessions_created", engine.sessionsCreated()).set("precision", engine.precision())
                 .set("error_codes", counts.errorCodes()).set("label_counts", counts.labels())
                 .build();
     }

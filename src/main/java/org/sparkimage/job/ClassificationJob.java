@@ -18,7 +18,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.sparkimage.core.Int8Models;
 import org.sparkimage.core.ModelBundle;
+import org.sparkimage.core.Quantization;
+import org.sparkimage.model.quant.Precision;
 import org.sparkimage.core.PartitionClassifier;
 import org.sparkimage.core.PartitionStats;
 import org.sparkimage.core.PredictionSchema;
@@ -50,8 +53,8 @@ public final class ClassificationJob {
         Instant start = Instant.now();
         SparkContext sc = spark.sparkContext();
         Configuration hadoop = sc.hadoopConfiguration();
-        ModelBundle bundle = resolveModel(o, hadoop);
         checkInput(o.input(), hadoop);
+        ModelBundle bundle = resolveModel(o, hadoop, console);
         Path out = new Path(o.output());
         FileSystem outFs = out.getFileSystem(hadoop);
         boolean resuming = prepareOutput(o, outFs, out);
@@ -108,18 +111,39 @@ public final class ClassificationJob {
         return partitions;
     }
 
-    private static ModelBundle resolveModel(JobOptions o, Configuration hadoop) throws JobException {
+    private static ModelBundle resolveModel(JobOptions o, Configuration hadoop, PrintStream console) throws JobException {
         ModelBundle bundle;
         try {
             bundle = ModelBundle.resolve(o.model(), o.modelCard(), hadoop);
         } catch (IOException | RuntimeException e) {
             throw new JobException(JobException.EXIT_MODEL, "cannot use model '" + o.model() + "': " + e.getMessage());
         }
+        bundle = quantized(o, bundle, hadoop, console);
         if (o.classifier().embeddings() && bundle.card().output().features() == null) {
             throw new JobException(JobException.EXIT_MODEL,
                     "--embeddings: the card of model '" + o.model() + "' names no features output");
         }
         return bundle;
+    }
+
+    /**
+     * The int8 form of the model when {@code --precision int8} asks for it, calibrated on
+     * {@code --calibration} or else on the first files of the input (in path order).
+     */
+    private static ModelBundle quantized(JobOptions o, ModelBundle bundle, Configuration hadoop, PrintStream console)
+            throws JobException {
+        Quantization q = o.classifier().quantization();
+        if (q.precision() == Precision.FP32 || bundle.precision() == Precision.INT8) return bundle;
+        if (q.calibration() == null && o.table() != null) {
+            throw new JobException(JobException.EXIT_MODEL, "--precision int8 with --binary-column needs --calibration <folder of images>");
+        }
+        String source = q.calibration() != null ? q.calibration() : o.input();
+        try {
+            return Int8Models.prepare(bundle, q, Int8Models.files(source, hadoop, o.classifier().maxImageBytes()),
+                    o.classifier(), console);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new JobException(JobException.EXIT_MODEL, e.getMessage());
+        }
     }
 
     /**

@@ -1,7 +1,10 @@
 package org.sparkimage.job;
 
 import org.sparkimage.core.ClassifierSettings;
+import org.sparkimage.core.Quantization;
 import org.sparkimage.image.DecodeMode;
+import org.sparkimage.model.quant.CalibrationMethod;
+import org.sparkimage.model.quant.Precision;
 
 import picocli.CommandLine.Option;
 
@@ -42,6 +45,25 @@ public final class ClassifierOptions {
             + " MobileNetV2 1.0) as a Spark ML vector.")
     boolean embeddings;
 
+    @Option(names = "--precision", paramLabel = "P",
+            description = "fp32: the model as it is; int8: the product quantizes it first (int8 weights and activations,"
+                    + " calibrated on --calibration-images images; see docs/throughput.md for speed and agreement)."
+                    + " Needs a CPU with VNNI to be fast and exact (warned otherwise). Default: ${DEFAULT-VALUE}.")
+    Precision precision = Quantization.DEFAULT_PRECISION;
+
+    @Option(names = "--calibration", paramLabel = "PATH",
+            description = "int8: folder, glob or Hadoop URI of calibration images. Default: the first images of the input.")
+    String calibration;
+
+    @Option(names = "--calibration-images", paramLabel = "N",
+            description = "int8: decodable images to calibrate on (at least " + Quantization.MIN_CALIBRATION_IMAGES + ")."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int calibrationImages = Quantization.DEFAULT_CALIBRATION_IMAGES;
+
+    @Option(names = "--calibration-method", paramLabel = "M",
+            description = "int8: minmax or percentile (each tail cut at 99.99 %%). Default: ${DEFAULT-VALUE}.")
+    CalibrationMethod calibrationMethod = Quantization.DEFAULT_METHOD;
+
     /**
      * The settings these options describe.
      *
@@ -50,6 +72,7 @@ public final class ClassifierOptions {
     public ClassifierSettings settings() {
         if (maxFileMb < 1 || maxFileMb > (Long.MAX_VALUE >> 20)) throw new IllegalArgumentException("--max-file-mb must be positive");
         return new ClassifierSettings(batchSize, topK, maxFileMb << 20,
-                ClassifierSettings.decodeLimits(maxMegapixels, decodeTimeoutSeconds), decodeMode, embeddings);
+                ClassifierSettings.decodeLimits(maxMegapixels, decodeTimeoutSeconds), decodeMode, embeddings,
+                new Quantization(precision, calibration, calibrationImages, calibrationMethod));
     }
 }

@@ -90,6 +90,11 @@ public record JobOptions(String input, String output, String model, Path modelCa
         return new JobOptions(input, output, "default", null, ClassifierSettings.DEFAULTS, null, Run.DEFAULT);
     }
 
+    /** A copy running another model ({@code default}, or the path or Hadoop URI of an ONNX file with its card inside). */
+    public JobOptions withModel(String m) {
+        return new JobOptions(input, output, m, null, classifier, table, run);
+    }
+
     /** A copy reading a Parquet table. */
     public JobOptions withTable(TableInput t) {
         return new JobOptions(input, output, model, modelCard, classifier, t, run);

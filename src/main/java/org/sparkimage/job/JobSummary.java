@@ -62,8 +62,8 @@ public record JobSummary(Run run, Counts counts, Resume resume, Model model, Sta
         }
     }
 
-    /** @param name the card's name; @param sha256 of the ONNX bytes */
-    public record Model(String name, String sha256) {}
+    /** @param name the card's name; @param sha256 of the ONNX bytes; @param precision fp32 or int8 */
+    public record Model(String name, String sha256, String precision) {}
 
     /**
      * How a run continued an existing output: rows kept, stale rows (changed or vanished files)
@@ -114,6 +114,7 @@ public record JobSummary(Run run, Counts counts, Resume resume, Model model, Sta
         m.put("images_per_sec", imagesPerSecond());
         m.put("model", model.name());
         m.put("model_sha256", model.sha256());
+        m.put("precision", model.precision());
         m.put("master", run.master());
         m.put("executors", run.executors());
         m.put("partitions", run.partitions());

@@ -83,7 +83,7 @@ final class RunSummarizer {
         JobSummary.StageSeconds seconds = new JobSummary.StageSeconds(sum(stats, s -> s.nanos().read()) / 1e9,
                 sum(stats, s -> s.nanos().decode()) / 1e9, sum(stats, s -> s.nanos().inference()) / 1e9,
                 sum(stats, s -> s.nanos().inferenceWait()) / 1e9, sum(stats, s -> s.nanos().write()) / 1e9);
-        return new JobSummary(run, counts, resume, new JobSummary.Model(bundle.card().name(), bundle.sha256()), seconds);
+        return new JobSummary(run, counts, resume, new JobSummary.Model(bundle.card().name(), bundle.sha256(), bundle.precision().toString()), seconds);
     }
 
     /** Writes {@code summary.json}, replacing an earlier one. */

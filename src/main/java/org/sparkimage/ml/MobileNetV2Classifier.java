@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 
 import org.apache.hadoop.conf.Configuration;
@@ -37,11 +38,15 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkimage.core.ClassifierSettings;
+import org.sparkimage.core.Int8Models;
 import org.sparkimage.core.ModelBundle;
 import org.sparkimage.core.PartitionClassifier;
 import org.sparkimage.core.PredictionSchema;
+import org.sparkimage.core.Quantization;
 import org.sparkimage.image.DecodeMode;
 import org.sparkimage.model.ModelCard;
+import org.sparkimage.model.quant.CalibrationMethod;
+import org.sparkimage.model.quant.Precision;
 
 /**
  * A Spark ML {@code Transformer} that classifies the image in one column of each row with a
@@ -75,11 +80,17 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     private final DoubleParam maxMegapixels;
     private final DoubleParam decodeTimeoutSeconds;
     private final LongParam maxImageBytes;
+    private final Param<String> precision;
+    private final Param<String> calibration;
+    private final IntParam calibrationImages;
+    private final Param<String> calibrationMethod;
 
     /** The resolved model; set by load (the bytes come from the saved stage) or on first use. */
     private transient ModelBundle bundle;
     private transient Broadcast<ModelBundle> broadcast;
     private transient SparkContext broadcastContext;
+    /** The int8 form of {@link #bundle}, built on first use when {@link #precision()} asks for it. */
+    private transient ModelBundle int8;
 
     /** A stage with a random uid and every Param at its default ({@link ClassifierSettings}). */
     public MobileNetV2Classifier() {
@@ -102,6 +113,14 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         maxMegapixels = new DoubleParam(this, "maxMegapixels", "larger images are TOO_LARGE error rows", ParamValidators.gt(0));
         decodeTimeoutSeconds = new DoubleParam(this, "decodeTimeoutSeconds", "per-image decode time budget", ParamValidators.gt(0));
         maxImageBytes = new LongParam(this, "maxImageBytes", "larger encoded images are TOO_LARGE error rows", ParamValidators.gt(0));
+        precision = new Param<>(this, "precision", "fp32, or int8: quantized by the product on first use", ParamValidators.inArray(
+                Arrays.stream(Precision.values()).map(Precision::toString).toArray(String[]::new)));
+        calibration = new Param<>(this, "calibration", "int8: folder, glob or Hadoop URI of calibration images; empty: the"
+                + " first rows of a binary input column");
+        calibrationImages = new IntParam(this, "calibrationImages", "int8: decodable images to calibrate on",
+                ParamValidators.gtEq(Quantization.MIN_CALIBRATION_IMAGES));
+        calibrationMethod = new Param<>(this, "calibrationMethod", "int8: minmax or percentile", ParamValidators.inArray(
+                Arrays.stream(CalibrationMethod.values()).map(CalibrationMethod::toString).toArray(String[]::new)));
         setDefault(inputCol, "image");
         setDefault(outputCol, "classification");
         setDefault(embeddingCol, PredictionSchema.EMBEDDING);
@@ -114,6 +133,10 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         setDefault(maxMegapixels, ClassifierSettings.DEFAULT_MAX_MEGAPIXELS);
         setDefault(decodeTimeoutSeconds, ClassifierSettings.DEFAULT_DECODE_TIMEOUT_SECONDS);
         setDefault(maxImageBytes, ClassifierSettings.DEFAULT_MAX_IMAGE_BYTES);
+        setDefault(precision, Quantization.DEFAULT_PRECISION.toString());
+        setDefault(calibration, "");
+        setDefault(calibrationImages, Quantization.DEFAULT_CALIBRATION_IMAGES);
+        setDefault(calibrationMethod, Quantization.DEFAULT_METHOD.toString());
     }
 
     @Override
@@ -147,6 +170,33 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     public DoubleParam decodeTimeoutSeconds() { return decodeTimeoutSeconds; }
     /** The Param: encoded images larger than this are TOO_LARGE error rows. */
     public LongParam maxImageBytes() { return maxImageBytes; }
+
+    /** The Param: {@code fp32} or {@code int8} (see the CLI's {@code --precision}). */
+    public Param<String> precision() { return precision; }
+    /** The Param: int8 calibration images (folder, glob or Hadoop URI); empty for the first rows of a binary input column. */
+    public Param<String> calibration() { return calibration; }
+    /** The Param: how many decodable images calibrate int8. */
+    public IntParam calibrationImages() { return calibrationImages; }
+    /** The Param: {@code minmax} or {@code percentile}. */
+    public Param<String> calibrationMethod() { return calibrationMethod; }
+
+    /** The value of {@link #precision()}. */
+    public String getPrecision() { return $(precision); }
+    /** The value of {@link #calibration()}. */
+    public String getCalibration() { return $(calibration); }
+    /** The value of {@link #calibrationImages()}. */
+    public int getCalibrationImages() { return (Integer) $(calibrationImages); }
+    /** The value of {@link #calibrationMethod()}. */
+    public String getCalibrationMethod() { return $(calibrationMethod); }
+
+    /** Sets {@link #precision()}. */
+    public MobileNetV2Classifier setPrecision(String v) { set(precision, v); int8 = null; broadcast = null; return this; }
+    /** Sets {@link #calibration()}. */
+    public MobileNetV2Classifier setCalibration(String v) { set(calibration, v); int8 = null; broadcast = null; return this; }
+    /** Sets {@link #calibrationImages()}. */
+    public MobileNetV2Classifier setCalibrationImages(int v) { set(calibrationImages, v); int8 = null; broadcast = null; return this; }
+    /** Sets {@link #calibrationMethod()}. */
+    public MobileNetV2Classifier setCalibrationMethod(String v) { set(calibrationMethod, v); int8 = null; broadcast = null; return this; }
 
     /** The value of {@link #inputCol()}: the column holding the image: encoded bytes (binary) or Spark's image struct (default {@code image}). */
     public String getInputCol() { return $(inputCol); }
@@ -243,7 +293,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType outSchema = transformSchema(dataset.schema(), true);
-        ModelBundle m = resolvedModel();
+        ModelBundle m = modelFor(dataset);
         ModelCard card = m.card();
         if (getEmbeddings() && card.output().features() == null) {
             throw new IllegalArgumentException("embeddings are on but the card of model '" + card.name() + "' names no features output");
@@ -252,7 +302,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         StructType schema = dataset.schema();
         ColumnBinding binding = new ColumnBinding(schema.fieldIndex(getInputCol()), imageStruct(schema.apply(getInputCol()).dataType()),
                 settings.maxImageBytes(), settings.decodeLimits().maxPixels(), card.preprocess().background(), getEmbeddings());
-        PartitionClassifier classifier = new PartitionClassifier(broadcast(dataset.sparkSession().sparkContext()), settings,
+        PartitionClassifier classifier = new PartitionClassifier(broadcast(dataset.sparkSession().sparkContext(), m), settings,
                 binding, null);
         return dataset.toDF().mapPartitions(classifier, Encoders.row(outSchema));
     }
@@ -261,7 +311,41 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     ClassifierSettings settings() {
         return new ClassifierSettings(getBatchSize(), getTopK(), getMaxImageBytes(),
                 ClassifierSettings.decodeLimits(getMaxMegapixels(), getDecodeTimeoutSeconds()), DecodeMode.parse(getDecodeMode()),
-                getEmbeddings());
+                getEmbeddings(), quantization());
+    }
+
+    /** The precision and calibration Params. */
+    Quantization quantization() {
+        String source = getCalibration();
+        return new Quantization(Precision.parse(getPrecision()), source.isEmpty() ? null : source, getCalibrationImages(),
+                CalibrationMethod.parse(getCalibrationMethod()));
+    }
+
+    /** The model to run on {@code dataset}: the resolved one, or its int8 form (built once). */
+    private ModelBundle modelFor(Dataset<?> dataset) {
+        ModelBundle m = resolvedModel();
+        Quantization q = quantization();
+        if (q.precision() == Precision.FP32 || m.precision() == Precision.INT8) return m;
+        if (int8 == null) int8 = Int8Models.prepare(m, q, calibrationSample(dataset, q), settings(), System.out);
+        return int8;
+    }
+
+    /** The calibration Param's files, or else the first rows of a binary input column. */
+    private Iterator<byte[]> calibrationSample(Dataset<?> dataset, Quantization q) {
+        if (q.calibration() != null) {
+            try {
+                return Int8Models.files(q.calibration(), dataset.sparkSession().sparkContext().hadoopConfiguration(), getMaxImageBytes());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("int8 calibration: " + e.getMessage(), e);
+            }
+        }
+        if (imageStruct(dataset.schema().apply(getInputCol()).dataType())) {
+            throw new IllegalArgumentException("int8 on Spark's image struct needs the calibration Param (a folder of images)");
+        }
+        // Twice the images asked for, so that a few undecodable rows do not leave the sample short.
+        List<Row> rows = dataset.select(getInputCol()).where(org.apache.spark.sql.functions.col(getInputCol()).isNotNull())
+                .limit(2 * q.calibrationImages()).collectAsList();
+        return rows.stream().map(r -> (byte[]) r.get(0)).iterator();
     }
 
     @Override
@@ -288,14 +372,15 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
 
     private void forgetModel() {
         bundle = null;
+        int8 = null;
         broadcast = null;
         broadcastContext = null;
     }
 
     /** One broadcast of the model per SparkContext, reused by every transform of this stage. */
-    private synchronized Broadcast<ModelBundle> broadcast(SparkContext sc) {
-        if (broadcast == null || broadcastContext != sc) {
-            broadcast = JavaSparkContext.fromSparkContext(sc).broadcast(resolvedModel());
+    private synchronized Broadcast<ModelBundle> broadcast(SparkContext sc, ModelBundle m) {
+        if (broadcast == null || broadcastContext != sc || broadcast.value() != m) {
+            broadcast = JavaSparkContext.fromSparkContext(sc).broadcast(m);
             broadcastContext = sc;
         }
         return broadcast;

@@ -86,4 +86,34 @@ class BenchCommandTest {
             return s.sorted().toList();
         }
     }
+
+    @Test
+    void measuresFp32AndInt8SideBySideInEveryRound() throws Exception {
+        TestSpark.session();
+        Path corpus = CorpusMaker.make(Path.of("samples"), CorpusMaker.Kind.IMAGENET, 8, tmp.resolve("imagenet-8"));
+        Path out = tmp.resolve("bench-int8");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int exit = BenchCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), "--output", out.toString(),
+                "--corpus", corpus.toString(), "--master", "local[2]", "--min-seconds", "0.2", "--imageio-sample", "2",
+                "--rounds", "2", "--precision", "fp32,int8",
+                "--calibration", org.sparkimage.testing.ReferenceData.nsfwDir().resolve("images").toString());
+        assertEquals(0, exit, log.toString(StandardCharsets.UTF_8));
+
+        Map<?, ?> bench = (Map<?, ?>) TestJson.parse(Files.readString(out.resolve("bench.json")));
+        Map<?, ?> corpora = (Map<?, ?>) bench.get("corpora");
+        Map<?, ?> fp32 = (Map<?, ?>) corpora.get("imagenet-8");
+        Map<?, ?> int8 = (Map<?, ?>) corpora.get("imagenet-8 int8");
+        assertEquals("fp32", fp32.get("precision"));
+        assertEquals("int8", int8.get("precision"));
+        assertEquals(fp32.get("D"), int8.get("D"), "one D per round, shared");
+        assertEquals(2, ((List<?>) int8.get("E_over_H_rounds")).size());
+        Map<?, ?> ratios = (Map<?, ?>) ((Map<?, ?>) bench.get("int8_over_fp32")).get("imagenet-8");
+        List<?> c = (List<?>) ratios.get("C_rounds");
+        List<?> cFp32 = (List<?>) ((Map<?, ?>) fp32.get("rounds")).get("C");
+        List<?> cInt8 = (List<?>) ((Map<?, ?>) int8.get("rounds")).get("C");
+        for (int i = 0; i < 2; i++) {
+            assertEquals((Double) cInt8.get(i) / (Double) cFp32.get(i), (Double) c.get(i), 0.01, "round " + i);
+        }
+        assertTrue(Files.size(out.resolve("models").resolve("int8.onnx")) > 0, "the int8 model the jobs ran");
+    }
 }

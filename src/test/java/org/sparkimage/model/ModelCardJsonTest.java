@@ -30,7 +30,7 @@ class ModelCardJsonTest {
         byte[] b = MobileNetV2OnnxWriter.write(spec, new SeededWeights(3), card, MobileNetV2OnnxWriter.Options.defaults());
         assertEquals(Sha256.hex(a), Sha256.hex(b));
         assertArrayEquals(a, b);
-        assertTrue(MobileNetV2OnnxWriter.architectureJson(spec).startsWith("{\"family\":\"MobileNetV2\",\"width\":0.35,"));
+        assertTrue(ArchitectureJson.write(spec).startsWith("{\"family\":\"MobileNetV2\",\"width\":0.35,"));
     }
 
     @Test

@@ -9,11 +9,15 @@ import org.sparkimage.util.Sha256;
 
 /**
  * Builds one ONNX model (a single graph in the default domain) node by node and serialises it.
- * Only what this project writes is supported: float tensors, int/ints/float attributes.
+ * Only what this project writes is supported: float, int8, uint8 and int32 constants, float graph
+ * inputs and outputs, int/ints/float attributes.
  */
 public final class OnnxGraph {
-    /** ONNX TensorProto.DataType.FLOAT. */
+    /** ONNX TensorProto.DataType values. */
     private static final int FLOAT = 1;
+    private static final int UINT8 = 2;
+    private static final int INT8 = 3;
+    private static final int INT32 = 6;
     /** ONNX IR version 7 goes with opset 13. */
     private static final long IR_VERSION = 7;
     public static final long OPSET = 13;
@@ -40,17 +44,38 @@ public final class OnnxGraph {
 
     /** A constant float tensor (weights). */
     public OnnxGraph initializer(String name, float[] values, long... dims) {
-        long n = 1;
-        for (long d : dims) n *= d;
-        if (n != values.length) throw new IllegalArgumentException(name + ": " + values.length + " values for dims " + java.util.Arrays.toString(dims));
-        ProtoWriter t = new ProtoWriter();
-        for (long d : dims) t.int64(1, d);
-        t.int64(2, FLOAT);
-        t.string(8, name);
         ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         raw.asFloatBuffer().put(values);
-        t.bytes(9, raw.array());
-        weightsDigest.update(raw.array());
+        return tensor(name, FLOAT, raw.array(), values.length, dims);
+    }
+
+    /** A constant int8 tensor (quantized weights, their zero points). */
+    public OnnxGraph int8Initializer(String name, byte[] values, long... dims) {
+        return tensor(name, INT8, values.clone(), values.length, dims);
+    }
+
+    /** A constant uint8 tensor (activation zero points). */
+    public OnnxGraph uint8Initializer(String name, byte[] values, long... dims) {
+        return tensor(name, UINT8, values.clone(), values.length, dims);
+    }
+
+    /** A constant int32 tensor (quantized biases, their zero points). */
+    public OnnxGraph int32Initializer(String name, int[] values, long... dims) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asIntBuffer().put(values);
+        return tensor(name, INT32, raw.array(), values.length, dims);
+    }
+
+    private OnnxGraph tensor(String name, int dataType, byte[] raw, int count, long... dims) {
+        long n = 1;
+        for (long d : dims) n *= d;
+        if (n != count) throw new IllegalArgumentException(name + ": " + count + " values for dims " + java.util.Arrays.toString(dims));
+        ProtoWriter t = new ProtoWriter();
+        for (long d : dims) t.int64(1, d);
+        t.int64(2, dataType);
+        t.string(8, name);
+        t.bytes(9, raw);
+        weightsDigest.update(raw);
         graph.message(5, t);
         return this;
     }

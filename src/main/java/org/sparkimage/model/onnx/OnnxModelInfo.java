@@ -1,6 +1,5 @@
 package org.sparkimage.model.onnx;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +27,7 @@ public record OnnxModelInfo(
     }
 
     public static OnnxModelInfo read(byte[] model) {
-        Reader r = new Reader(model, 0, model.length);
+        ProtoReader r = new ProtoReader(model);
         long ir = 0;
         long opset = 0;
         Map<String, String> meta = new LinkedHashMap<>();
@@ -41,7 +40,7 @@ public record OnnxModelInfo(
             switch (field) {
                 case 1 -> ir = r.varint();
                 case 8 -> {
-                    Reader o = r.sub();
+                    ProtoReader o = r.sub();
                     String domain = "";
                     long version = 0;
                     while (o.more()) {
@@ -51,7 +50,7 @@ public record OnnxModelInfo(
                     if (domain.isEmpty() || domain.equals("ai.onnx")) opset = version;
                 }
                 case 14 -> {
-                    Reader e = r.sub();
+                    ProtoReader e = r.sub();
                     String k = "";
                     String v = "";
                     while (e.more()) {
@@ -61,7 +60,7 @@ public record OnnxModelInfo(
                     meta.put(k, v);
                 }
                 case 7 -> {
-                    Reader g = r.sub();
+                    ProtoReader g = r.sub();
                     while (g.more()) {
                         int f = g.tag();
                         switch (f) {
@@ -80,7 +79,7 @@ public record OnnxModelInfo(
                 Map.copyOf(inits), Map.copyOf(meta));
     }
 
-    private static String opType(Reader n) {
+    private static String opType(ProtoReader n) {
         String op = "";
         while (n.more()) {
             if (n.tag() == 4) op = n.string(); else n.skip();
@@ -88,14 +87,14 @@ public record OnnxModelInfo(
         return op;
     }
 
-    private static void initializer(Reader t, Map<String, Long> inits) {
+    private static void initializer(ProtoReader t, Map<String, Long> inits) {
         long count = 1;
         String name = "";
         while (t.more()) {
             int f = t.tag();
             if (f == 1) {
                 if (t.wireType() == 2) {
-                    Reader packed = t.sub();
+                    ProtoReader packed = t.sub();
                     while (packed.more()) count *= packed.varint();
                 } else {
                     count *= t.varint();
@@ -109,7 +108,7 @@ public record OnnxModelInfo(
         inits.put(name, count);
     }
 
-    private static ValueInfo valueInfo(Reader v) {
+    private static ValueInfo valueInfo(ProtoReader v) {
         String name = "";
         List<String> dims = new ArrayList<>();
         while (v.more()) {
@@ -117,16 +116,16 @@ public record OnnxModelInfo(
             if (f == 1) {
                 name = v.string();
             } else if (f == 2) {
-                Reader type = v.sub();
+                ProtoReader type = v.sub();
                 while (type.more()) {
                     if (type.tag() != 1) { type.skip(); continue; }
-                    Reader tensor = type.sub();
+                    ProtoReader tensor = type.sub();
                     while (tensor.more()) {
                         if (tensor.tag() != 2) { tensor.skip(); continue; }
-                        Reader shape = tensor.sub();
+                        ProtoReader shape = tensor.sub();
                         while (shape.more()) {
                             if (shape.tag() != 1) { shape.skip(); continue; }
-                            Reader dim = shape.sub();
+                            ProtoReader dim = shape.sub();
                             String d = "?";
                             while (dim.more()) {
                                 int df = dim.tag();
@@ -141,66 +140,5 @@ public record OnnxModelInfo(
             }
         }
         return new ValueInfo(name, List.copyOf(dims));
-    }
-
-    /** Protobuf wire-format cursor over a byte range. */
-    private static final class Reader {
-        private final byte[] b;
-        private int pos;
-        private final int end;
-        private int wireType;
-
-        Reader(byte[] b, int from, int to) {
-            this.b = b;
-            this.pos = from;
-            this.end = to;
-        }
-
-        boolean more() {
-            return pos < end;
-        }
-
-        int tag() {
-            long t = varint();
-            wireType = (int) (t & 7);
-            return (int) (t >>> 3);
-        }
-
-        int wireType() {
-            return wireType;
-        }
-
-        long varint() {
-            long result = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                byte x = b[pos++];
-                result |= (long) (x & 0x7F) << shift;
-                if ((x & 0x80) == 0) return result;
-            }
-            throw new IllegalArgumentException("malformed varint");
-        }
-
-        Reader sub() {
-            int len = (int) varint();
-            if (len < 0 || pos + len > end) throw new IllegalArgumentException("truncated ONNX message");
-            Reader r = new Reader(b, pos, pos + len);
-            pos += len;
-            return r;
-        }
-
-        String string() {
-            Reader s = sub();
-            return new String(b, s.pos, s.end - s.pos, StandardCharsets.UTF_8);
-        }
-
-        void skip() {
-            switch (wireType) {
-                case 0 -> varint();
-                case 1 -> pos += 8;
-                case 2 -> sub();
-                case 5 -> pos += 4;
-                default -> throw new IllegalArgumentException("unsupported wire type " + wireType);
-            }
-        }
     }
 }

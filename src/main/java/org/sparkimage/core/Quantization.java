@@ -1,0 +1,53 @@
+package org.sparkimage.core;
+
+import java.io.Serializable;
+
+import org.sparkimage.model.quant.CalibrationMethod;
+import org.sparkimage.model.quant.Precision;
+
+/**
+ * Which precision the model runs in and, for int8, where its calibration sample comes from; each
+ * setting defined and defaulted here once (the CLI's options, the ML Params and the benchmark use
+ * these).
+ *
+ * @param precision         fp32 or int8
+ * @param calibration       folder, glob or Hadoop URI of calibration images; null: the first images
+ *                          of the input
+ * @param calibrationImages how many decodable images calibrate the ranges
+ * @param method            how each activation's range is read from the calibration values
+ */
+public record Quantization(Precision precision, String calibration, int calibrationImages, CalibrationMethod method)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The precision used unless one is asked for. */
+    public static final Precision DEFAULT_PRECISION = Precision.FP32;
+    /** 256 images: the ranges then move by less than one int8 step when more are added (docs/throughput.md). */
+    public static final int DEFAULT_CALIBRATION_IMAGES = 256;
+    /** Fewer decodable images than this cannot calibrate a model: the run stops (exit 5). */
+    public static final int MIN_CALIBRATION_IMAGES = 8;
+    /** The method that agreed best with fp32 in the study of docs/throughput.md. */
+    public static final CalibrationMethod DEFAULT_METHOD = CalibrationMethod.PERCENTILE;
+
+    /** fp32, nothing to calibrate. */
+    public static final Quantization DEFAULT = new Quantization(DEFAULT_PRECISION, null, DEFAULT_CALIBRATION_IMAGES, DEFAULT_METHOD);
+
+    /** Checks every value; the messages name the CLI option. */
+    public Quantization {
+        if (precision == null || method == null) throw new IllegalArgumentException("precision and calibration method are required");
+        if (calibrationImages < MIN_CALIBRATION_IMAGES) {
+            throw new IllegalArgumentException("--calibration-images must be at least " + MIN_CALIBRATION_IMAGES + ", got " + calibrationImages);
+        }
+        if (calibration != null && calibration.isBlank()) throw new IllegalArgumentException("--calibration is empty");
+    }
+
+    /** int8 with the default calibration. */
+    public static Quantization int8() {
+        return new Quantization(Precision.INT8, null, DEFAULT_CALIBRATION_IMAGES, DEFAULT_METHOD);
+    }
+
+    /** A copy with another calibration source. */
+    public Quantization withCalibration(String source) {
+        return new Quantization(precision, source, calibrationImages, method);
+    }
+}

@@ -1,0 +1,166 @@
+package org.sparkimage.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.image.DecodeLimits;
+import org.sparkimage.image.GuardedImageDecoder;
+import org.sparkimage.image.Preprocessor;
+import org.sparkimage.image.ScaleHint;
+import org.sparkimage.model.DefaultModel;
+import org.sparkimage.model.MobileNetV2OnnxWriter;
+import org.sparkimage.model.ModelCard;
+import org.sparkimage.model.onnx.OnnxGraph;
+import org.sparkimage.model.onnx.OnnxModelInfo;
+import org.sparkimage.model.quant.CalibrationMethod;
+import org.sparkimage.testing.ReferenceData;
+
+/**
+ * The int8 model the product builds from the shipped default model, calibrated on the shipped
+ * reference photographs, against the fp32 model on the same decoded tensors (real ONNX Runtime).
+ */
+class Int8QuantizerTest {
+    /** A top-1 flip counts as confident when fp32's top two are further apart than this. */
+    private static final double CONFIDENT_MARGIN = 0.2;
+
+    private static byte[] fp32;
+    private static ModelCard card;
+    private static List<byte[]> photos;
+    private static Int8Quantizer.Result int8;
+
+    @BeforeAll
+    static void quantize() throws Exception {
+        fp32 = DefaultModel.bytes();
+        card = DefaultModel.embeddedCard(fp32);
+        photos = new ArrayList<>();
+        try (Stream<Path> s = Files.list(ReferenceData.nsfwDir().resolve("images"))) {
+            for (Path p : s.sorted().toList()) photos.add(Files.readAllBytes(p));
+        }
+        int8 = Int8Quantizer.quantize(fp32, photos.iterator(), 256, CalibrationMethod.PERCENTILE, DecodeLimits.DEFAULT, 2);
+    }
+
+    @Test
+    void agreesWithFp32OnTheReferencePhotographs() throws Exception {
+        int n = photos.size();
+        FloatBuffer tensors = ByteBuffer.allocateDirect(n * card.tensorSize() * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        Preprocessor pre = new Preprocessor(card);
+        GuardedImageDecoder decoder = new GuardedImageDecoder(DecodeLimits.DEFAULT, card.preprocess().background());
+        for (int i = 0; i < n; i++) pre.write(decoder.decode(photos.get(i), ScaleHint.FULL_RESOLUTION).pixels(), tensors, i);
+        float[] a;
+        float[] b;
+        try (OrtEngine f = new OrtEngine(fp32, card, 2); OrtEngine q = new OrtEngine(int8.model(), card, 2)) {
+            a = f.run(tensors, n, false).scores();
+            b = q.run(tensors, n, false).scores();
+        }
+        int c = card.numClasses();
+        int confidentFlips = 0;
+        double sumDrift = 0;
+        for (int i = 0; i < n; i++) {
+            float[] pa = Arrays.copyOfRange(a, i * c, i * c + c);
+            float[] pb = Arrays.copyOfRange(b, i * c, i * c + c);
+            double drift = 0;
+            for (int j = 0; j < c; j++) drift = Math.max(drift, Math.abs(pa[j] - pb[j]));
+            sumDrift += drift;
+            float[] sorted = pa.clone();
+            Arrays.sort(sorted);
+            boolean flip = argmax(pa) != argmax(pb);
+            if (flip && sorted[c - 1] - sorted[c - 2] > CONFIDENT_MARGIN) confidentFlips++;
+            System.out.printf(Locale.ROOT, "photo %2d: fp32 %s %.3f, int8 %s %.3f, max |dp| %.4f%n", i, card.labels().get(argmax(pa)),
+                    pa[argmax(pa)], card.labels().get(argmax(pb)), pb[argmax(pb)], drift);
+        }
+        assertEquals(n, int8.used(), "every photograph calibrates");
+        assertEquals(0, confidentFlips, "confident top-1 flips");
+        assertTrue(sumDrift / n <= 0.02, "mean max |dp| " + sumDrift / n);
+    }
+
+    @Test
+    void theSameModelAndImagesGiveTheSameBytes() throws Exception {
+        Int8Quantizer.Result again = Int8Quantizer.quantize(fp32, photos.iterator(), 256, CalibrationMethod.PERCENTILE,
+                DecodeLimits.DEFAULT, 1);
+        assertArrayEquals(int8.model(), again.model(), "one thread or two, the same bytes");
+        Int8Quantizer.Result other = Int8Quantizer.quantize(fp32, photos.iterator(), 256, CalibrationMethod.MINMAX,
+                DecodeLimits.DEFAULT, 2);
+        assertTrue(!Arrays.equals(int8.model(), other.model()), "another method, other ranges");
+    }
+
+    @Test
+    void theModelSaysWhatItIsAndHowItWasCalibrated() {
+        var meta = OnnxModelInfo.read(int8.model()).metadata();
+        assertEquals("int8", meta.get(MobileNetV2OnnxWriter.META_PRECISION));
+        String calibration = meta.get(MobileNetV2OnnxWriter.META_CALIBRATION);
+        assertTrue(calibration.startsWith("{\"method\":\"percentile\",\"images\":" + photos.size() + ",\"images_sha256\":\""),
+                calibration);
+        assertEquals(card, DefaultModel.embeddedCard(int8.model()), "the card travels unchanged");
+    }
+
+    @Test
+    void onnxRuntimeRunsTheConvolutionsOnIntegerKernels(@TempDir Path tmp) throws Exception {
+        Path optimized = tmp.resolve("optimized.onnx");
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
+            o.setOptimizedModelFilePath(optimized.toString());
+            try (OrtSession s = OrtEnvironment.getEnvironment().createSession(int8.model(), o)) {
+                assertTrue(s.getInputNames().contains(card.input().name()));
+            }
+        }
+        List<String> ops = OnnxModelInfo.read(Files.readAllBytes(optimized)).opTypes();
+        long integer = ops.stream().filter(op -> op.equals("QLinearConv")).count();
+        long floating = ops.stream().filter(op -> op.equals("Conv") || op.equals("FusedConv")).count();
+        assertEquals(Int8Quantizer.FLOAT_LAYERS.size(), floating, "float convs: " + ops);
+        assertEquals(52 - Int8Quantizer.FLOAT_LAYERS.size(), integer, "int8 convs of MobileNetV2's 52: " + ops);
+        assertTrue(ops.contains("QLinearAdd"), "residual adds in int8: " + ops);
+    }
+
+    @Test
+    void aModelThisProjectDidNotWriteIsRefused() {
+        OnnxGraph g = new OnnxGraph("opaque");
+        g.input("x", 3);
+        g.output("y", 3);
+        g.node("Relu", "y", "x").add();
+        byte[] opaque = g.toModelBytes("someone else", "1", "");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Int8Quantizer.quantize(opaque,
+                photos.iterator(), 8, CalibrationMethod.MINMAX, DecodeLimits.DEFAULT, 1));
+        assertTrue(e.getMessage().contains("not written by this project"), e.getMessage());
+    }
+
+    @Test
+    void noDecodableImageIsAnErrorNotAModel() {
+        List<byte[]> junk = List.of(new byte[0], "not an image".getBytes(), new byte[] {(byte) 0xFF, (byte) 0xD8, 0});
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Int8Quantizer.quantize(fp32, junk.iterator(), 8,
+                CalibrationMethod.MINMAX, DecodeLimits.DEFAULT, 1));
+        assertEquals("none of the 3 calibration files decoded", e.getMessage());
+    }
+
+    @Test
+    void anInt8ModelIsNotQuantizedTwice() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Int8Quantizer.quantize(int8.model(),
+                photos.iterator(), 8, CalibrationMethod.MINMAX, DecodeLimits.DEFAULT, 1));
+        assertTrue(e.getMessage().contains("already int8"), e.getMessage());
+    }
+
+    private static int argmax(float[] p) {
+        int best = 0;
+        for (int j = 1; j < p.length; j++) if (p[j] > p[best]) best = j;
+        return best;
+    }
+
+}

@@ -1,0 +1,113 @@
+package org.sparkimage.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.model.DefaultModel;
+import org.sparkimage.model.onnx.OnnxGraph;
+import org.sparkimage.testing.ReferenceData;
+import org.sparkimage.testing.TestJson;
+import org.sparkimage.testing.TestSpark;
+import org.sparkimage.util.Sha256;
+
+/** {@code --precision int8} through the CLI on a real local[2] SparkSession: the run, and each refusal. */
+class Int8JobTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int exit, String console) {}
+
+    private Run cli(String... args) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int exit = ClassifyCommand.execute(new PrintStream(buf, true, StandardCharsets.UTF_8), args);
+        String console = buf.toString(StandardCharsets.UTF_8);
+        System.out.println(console);
+        return new Run(exit, console);
+    }
+
+    @Test
+    void anInt8RunLabelsEveryFileAndSaysItIsInt8() throws IOException {
+        Path images = ReferenceData.nsfwDir().resolve("images");
+        long files;
+        try (Stream<Path> s = Files.list(images)) {
+            files = s.count();
+        }
+        Path out = tmp.resolve("out");
+        Run r = cli("--input", images.toString(), "--output", out.toString(), "--master", "local[2]", "--progress-seconds", "0",
+                "--precision", "int8");
+        assertEquals(0, r.exit(), r.console());
+        assertTrue(r.console().contains("int8: calibrated on " + files + " image(s) (percentile, 0 skipped)"), r.console());
+        assertTrue(r.console().contains("warning: int8 calibrated on " + files + " image(s), fewer than the 256 asked"), r.console());
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) TestJson.parse(Files.readString(out.resolve("summary.json")));
+        assertEquals("int8", summary.get("precision"));
+        String sha = (String) summary.get("model_sha256");
+        assertNotEquals(Sha256.hex(DefaultModel.bytes()), sha, "the int8 model is another model");
+        List<Row> rows = TestSpark.session().read().parquet(out.resolve("predictions").toString()).collectAsList();
+        assertEquals(files, rows.size());
+        for (Row row : rows) {
+            assertEquals("ok", row.getString(row.fieldIndex("status")), row.toString());
+            assertEquals(sha, row.getString(row.fieldIndex("model_sha256")));
+        }
+        for (Row s : TestSpark.session().read().parquet(out.resolve("stats").toString()).collectAsList()) {
+            assertEquals("int8", s.getString(s.fieldIndex("precision")));
+        }
+    }
+
+    @Test
+    void aCalibrationFolderWithNoImageIsExit5() throws IOException {
+        Path junk = Files.createDirectories(tmp.resolve("junk"));
+        Files.writeString(junk.resolve("a.jpg"), "not a jpeg");
+        Files.write(junk.resolve("b.png"), new byte[0]);
+        Run r = cli("--input", ReferenceData.nsfwDir().resolve("images").toString(), "--output", tmp.resolve("o1").toString(),
+                "--master", "local[1]", "--precision", "int8", "--calibration", junk.toString());
+        assertEquals(JobException.EXIT_MODEL, r.exit(), r.console());
+        assertTrue(r.console().contains("int8 calibration: none of the 2 calibration files decoded in " + junk), r.console());
+        assertTrue(!Files.exists(tmp.resolve("o1")), "nothing written");
+    }
+
+    @Test
+    void tooFewDecodableImagesIsExit5() throws IOException {
+        Path few = Files.createDirectories(tmp.resolve("few"));
+        try (Stream<Path> s = Files.list(ReferenceData.nsfwDir().resolve("images"))) {
+            for (Path p : s.sorted().limit(3).toList()) Files.copy(p, few.resolve(p.getFileName()));
+        }
+        Run r = cli("--input", few.toString(), "--output", tmp.resolve("o2").toString(), "--master", "local[1]",
+                "--precision", "int8");
+        assertEquals(JobException.EXIT_MODEL, r.exit(), r.console());
+        assertTrue(r.console().contains("only 3 image(s) decoded (0 skipped), at least 8 are needed among the first files of the input;"
+                + " pass --calibration <folder of photographs>"), r.console());
+    }
+
+    @Test
+    void aModelTheProductDidNotWriteIsExit5WithAWayOut() throws IOException {
+        OnnxGraph g = new OnnxGraph("opaque");
+        g.input("input", 224, 224, 3);
+        g.output("output", 5);
+        g.node("ReduceMean", "output", "input").attrInts("axes", 1, 2).attrInt("keepdims", 0).add();
+        Path model = tmp.resolve("opaque.onnx");
+        Files.write(model, g.toModelBytes("someone else", "1", ""));
+        Path card = tmp.resolve("card.json");
+        Files.writeString(card, DefaultModel.embeddedCard(DefaultModel.bytes()).toJson());
+        Run r = cli("--input", ReferenceData.nsfwDir().resolve("images").toString(), "--output", tmp.resolve("o3").toString(),
+                "--master", "local[1]", "--model", model.toString(), "--model-card", card.toString(), "--precision", "int8");
+        assertEquals(JobException.EXIT_MODEL, r.exit(), r.console());
+        assertTrue(r.console().contains("int8 needs a MobileNetV2 written by this project: the model was not written by this project"
+                + " (it has no architecture metadata); run it with --precision fp32"), r.console());
+    }
+}
