@@ -90,7 +90,7 @@ public record ClassifierSettings(int batchSize, int topK, long maxImageBytes, De
 
     /** A copy keeping {@code k} classes per row in {@code top_k}. */
     public ClassifierSettings withTopK(int k) {
-        return new ClassifierSettings(batchSize, k, maxImageBytes, decodeLimits, decodeMode, embeddings);
+        return new ClassifierSettings(batchSize, k, maxImageBytes, decodeLimits, decodeMode, embeddings, quantization);
     }
 
     /** The decoder these settings decode with, for a model fed as {@code card} says. */
