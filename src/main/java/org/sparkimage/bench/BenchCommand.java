@@ -13,6 +13,7 @@ import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.core.Int8Models;
 import org.sparkimage.core.ModelBundle;
 import org.sparkimage.core.Quantization;
+import org.sparkimage.image.DecodeMode;
 import org.sparkimage.model.quant.Precision;
 import org.sparkimage.job.SparkSessions;
 
@@ -63,6 +64,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Images per ONNX Runtime call, in the ceilings and the job. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
+    @Option(names = "--decode", paramLabel = "MODE",
+            description = "Decode mode of D and of the jobs (full, scaled, imageio). Default: the product's, ${DEFAULT-VALUE}.")
+    DecodeMode decodeMode = ClassifierSettings.DEFAULT_DECODE_MODE;
+
     @Option(names = "--min-seconds", defaultValue = "5", description = "Shortest measuring time of each ceiling. Default: ${DEFAULT-VALUE}.")
     double minSeconds;
 
@@ -112,13 +117,14 @@ public final class BenchCommand implements Callable<Integer> {
             run.put("master", master);
             run.put("cores", cores);
             run.put("batch_size", batchSize);
+            run.put("decode", decodeMode.toString());
             run.put("model", model.card().name() + " (" + model.sha256().substring(0, 12) + ")");
             run.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
             run.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
             run.put("available_processors", Runtime.getRuntime().availableProcessors());
             run.put("started", java.time.Instant.now().toString());
             run.put("precisions", precisions.stream().map(Precision::toString).toList());
-            CorpusBench bench = new CorpusBench(spark, variants, cores, batchSize, minSeconds, imageioSample, rounds, log);
+            CorpusBench bench = new CorpusBench(spark, variants, cores, batchSize, decodeMode, minSeconds, imageioSample, rounds, log);
             List<CorpusResult> results = new ArrayList<>();
             for (Path dir : dirs) results.addAll(bench.run(dir, output.resolve("jobs").resolve(dir.getFileName().toString())));
             Soak.Result soak = soakImages > 0 ? Soak.run(spark, dirs.get(0), soakImages, output, log) : null;

@@ -27,7 +27,7 @@ import org.sparkimage.job.JobSummary;
 import org.sparkimage.core.ModelBundle;
 
 /**
- * Measures C, D (scaled and javax.imageio) and E on one corpus, in this JVM, for one or more
+ * Measures C, D (the job's decode mode, and javax.imageio) and E on one corpus, in this JVM, for one or more
  * variants of the model (fp32, int8): C and E per variant, D once per round (decoding does not
  * depend on the model's precision).
  */
@@ -46,13 +46,15 @@ final class CorpusBench {
     private final ModelBundle model;
     private final int cores;
     private final int batchSize;
+    private final DecodeMode decodeMode;
     private final double minSeconds;
     private final int imageioSample;
     private final int rounds;
     private final PrintStream log;
 
-    CorpusBench(SparkSession spark, List<Variant> variants, int cores, int batchSize, double minSeconds, int imageioSample,
-                int rounds, PrintStream log) {
+    CorpusBench(SparkSession spark, List<Variant> variants, int cores, int batchSize, DecodeMode decodeMode, double minSeconds,
+                int imageioSample, int rounds, PrintStream log) {
+        this.decodeMode = decodeMode;
         if (variants.isEmpty()) throw new IllegalArgumentException("no model to measure");
         this.spark = spark;
         this.variants = List.copyOf(variants);
@@ -71,7 +73,7 @@ final class CorpusBench {
         List<byte[]> files = readAll(corpus);
         Preprocessor pre = new Preprocessor(model.card());
         GuardedImageDecoder decoder = new GuardedImageDecoder(DecodeLimits.DEFAULT, model.card().preprocess().background());
-        ScaleHint hint = DecodeMode.SCALED.hint(pre.scaleHint());
+        ScaleHint hint = decodeMode.hint(pre.scaleHint());
 
         List<DecodedImage> sample = new ArrayList<>();
         double megapixels = 0;
@@ -153,7 +155,7 @@ final class CorpusBench {
 
     private JobOptions jobOptions(Path corpus, Variant v, Path output) {
         return JobOptions.of(corpus.toString(), output.toString()).withModel(v.jobModel())
-                .withDecodeMode(DecodeMode.SCALED).withBatchSize(batchSize);
+                .withDecodeMode(decodeMode).withBatchSize(batchSize);
     }
 
     /** The best and every value of one figure over the rounds. */

@@ -11,7 +11,7 @@ import java.util.List;
  * @param c           inference ceiling: the job's session settings (one shared session, one intra-op
  *                    thread per task, one caller per core) on ready tensors
  * @param cOneSession inference with the alternative: one session with an intra-op thread per core, one caller
- * @param d           decode+preprocess ceiling, the job's decoder ({@code --decode scaled}), one thread per core
+ * @param d           decode+preprocess ceiling, the job's decoder (bench {@code --decode}, default the product's), one thread per core
  * @param dImageio    the same with javax.imageio at full resolution ({@code --decode imageio})
  * @param e           the Spark job end to end: images / job wall time (listing, tasks, Parquet commit)
  * @param partitions  images/s of each task of the (best) job run, with its executor
