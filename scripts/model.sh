@@ -3,6 +3,7 @@
 #   scripts/model.sh summary [--width 1.0] [--resolution 224] [--classes 1000] [--padding symmetric|tf_same]
 #   scripts/model.sh build   --output m.onnx [--width W] [--resolution R] [--classes N] [--seed S]
 #   scripts/model.sh inspect <file.onnx>
+#   scripts/model.sh quantize --calibration <dir> --output int8.onnx [--model default] [--calibration-images 256]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/scripts/lib.sh"
@@ -11,4 +12,9 @@ export ORT_DISABLE_TELEMETRY=1
 args=$(mktemp)
 trap 'rm -f "$args"' EXIT
 printf -- '-cp\n%s\n' "$(runtime_classpath)" > "$args"
-java @"$args" org.sparkimage.model.ModelTool "$@"
+if [ "${1:-}" = quantize ]; then
+  shift
+  java @"$args" org.sparkimage.job.QuantizeCommand "$@"
+else
+  java @"$args" org.sparkimage.model.ModelTool "$@"
+fi

@@ -110,4 +110,26 @@ class Int8JobTest {
         assertTrue(r.console().contains("int8 needs a MobileNetV2 written by this project: the model was not written by this project"
                 + " (it has no architecture metadata); run it with --precision fp32"), r.console());
     }
+
+    @Test
+    void aModelQuantizedOnceRunsWithoutCalibratingAgain() throws IOException {
+        Path images = ReferenceData.nsfwDir().resolve("images");
+        Path model = tmp.resolve("models/int8.onnx");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int exit = QuantizeCommand.execute(new PrintStream(buf, true, StandardCharsets.UTF_8), "--calibration", images.toString(),
+                "--output", model.toString());
+        assertEquals(0, exit, buf.toString(StandardCharsets.UTF_8));
+        Path out = tmp.resolve("from-file");
+        Run r = cli("--input", images.toString(), "--output", out.toString(), "--master", "local[2]", "--progress-seconds", "0",
+                "--model", model.toString(), "--precision", "int8");
+        assertEquals(0, r.exit(), r.console());
+        assertTrue(!r.console().contains("calibrated"), "no second calibration: " + r.console());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) TestJson.parse(Files.readString(out.resolve("summary.json")));
+        assertEquals("int8", summary.get("precision"));
+        assertEquals(Sha256.hex(Files.readAllBytes(model)), summary.get("model_sha256"));
+        assertEquals(JobException.EXIT_MODEL, QuantizeCommand.execute(new PrintStream(new ByteArrayOutputStream()),
+                "--model", model.toString(), "--calibration", images.toString(), "--output", tmp.resolve("again.onnx").toString()),
+                "an int8 model is not quantized again");
+    }
 }
