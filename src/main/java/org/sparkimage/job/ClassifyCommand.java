@@ -76,6 +76,19 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Seconds between progress lines; 0 turns them off. Default: ${DEFAULT-VALUE}.")
     int progressSeconds = JobOptions.DEFAULT_PROGRESS_SECONDS;
 
+    @Option(names = "--read-ahead-files", paramLabel = "N",
+            description = "Files on a remote store (s3a:, gs:, abfs:, hdfs:) each task reads ahead of its decoding; 0 turns"
+                    + " read-ahead off. Local files are always read directly. Default: ${DEFAULT-VALUE}.")
+    int readAheadFiles = ReadAhead.DEFAULT_FILES;
+
+    @Option(names = "--read-ahead-mb", paramLabel = "MB",
+            description = "Megabytes each task reads ahead at most (a larger file is still read, alone). Default: ${DEFAULT-VALUE}.")
+    int readAheadMb = ReadAhead.DEFAULT_MB;
+
+    @Option(names = "--read-ahead-threads", paramLabel = "N",
+            description = "I/O threads per executor, shared by its tasks' read-ahead. Default: ${DEFAULT-VALUE}.")
+    int readAheadThreads = ReadAhead.DEFAULT_THREADS;
+
     @Option(names = "--conf", paramLabel = "key=value", description = "Extra Spark setting (repeatable).")
     Map<String, String> sparkConf = new LinkedHashMap<>();
 
@@ -116,7 +129,8 @@ public final class ClassifyCommand implements Callable<Integer> {
                 : overwrite ? JobOptions.OutputMode.OVERWRITE : JobOptions.OutputMode.CREATE;
         return new JobOptions(input, output, model, modelCard, classifier.settings(),
                 binaryColumn == null ? null : new JobOptions.TableInput(binaryColumn, idColumn),
-                new JobOptions.Run(master, partitions, commitEvery, mode, progressSeconds, sparkConf));
+                new JobOptions.Run(master, partitions, commitEvery, mode, progressSeconds, sparkConf,
+                        ReadAhead.of(readAheadFiles, readAheadMb, readAheadThreads)));
     }
 
     /** Runs the command and returns its exit status (for tests and {@link #main}). */

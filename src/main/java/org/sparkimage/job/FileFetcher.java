@@ -66,8 +66,7 @@ final class FileFetcher {
      */
     private InputStream open(String path, long listedSize, String readPolicy) throws IOException {
         Path p = toHadoopPath(path);
-        String scheme = p.toUri().getScheme();
-        if (scheme == null || scheme.equals("file")) return Files.newInputStream(java.nio.file.Path.of(p.toUri().getPath()));
+        if (isLocal(p)) return Files.newInputStream(java.nio.file.Path.of(p.toUri().getPath()));
         FutureDataInputStreamBuilder open = p.getFileSystem(conf).openFile(p)
                 .opt(Options.OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY, readPolicy);
         if (listedSize >= 0) open.optLong(Options.OpenFileOptions.FS_OPTION_OPENFILE_LENGTH, listedSize);
@@ -91,6 +90,16 @@ final class FileFetcher {
         byte[] all = Arrays.copyOf(data, expected + more.length);
         System.arraycopy(more, 0, all, expected, more.length);
         return all;
+    }
+
+    /** Whether a listed path is on the local file system (read directly, never read ahead). */
+    static boolean isLocal(String path) {
+        return isLocal(toHadoopPath(path));
+    }
+
+    private static boolean isLocal(Path p) {
+        String scheme = p.toUri().getScheme();
+        return scheme == null || scheme.equals("file");
     }
 
     /**

@@ -37,7 +37,7 @@ record InputSources(List<InputSource> sources, PredictionStore.Plan plan) {
         List<ListedFile> shards = new ArrayList<>();
         for (ListedFile f : plan.todo()) (TarShards.isShard(f.path()) ? shards : loose).add(f);
         List<InputSource> sources = new ArrayList<>();
-        if (!loose.isEmpty() || shards.isEmpty()) sources.add(new LooseFiles(loose, embeddings));
+        if (!loose.isEmpty() || shards.isEmpty()) sources.add(new LooseFiles(loose, embeddings, o.run().readAhead()));
         if (!shards.isEmpty()) sources.add(new TarShardFiles(shards, embeddings));
         return new InputSources(List.copyOf(sources), plan);
     }

@@ -60,20 +60,23 @@ public record JobOptions(String input, String output, String model, Path modelCa
      * @param outputMode      what happens to an existing output
      * @param progressSeconds interval of the console progress line; 0 = off
      * @param sparkConf       extra Spark settings
+     * @param readAhead       how far tasks read remote files ahead of decoding
      */
     public record Run(String master, int partitions, int commitEvery, OutputMode outputMode, int progressSeconds,
-                      Map<String, String> sparkConf) {
+                      Map<String, String> sparkConf, ReadAhead readAhead) {
         /** Checks the values and copies the settings. */
         public Run {
             if (partitions < 0) throw new IllegalArgumentException("--partitions must be >= 0");
             if (commitEvery < 1) throw new IllegalArgumentException("--commit-every must be >= 1");
             if (progressSeconds < 0) throw new IllegalArgumentException("--progress-seconds must be >= 0");
             if (outputMode == null) throw new IllegalArgumentException("output mode is required");
+            if (readAhead == null) throw new IllegalArgumentException("read-ahead settings are required");
             sparkConf = Map.copyOf(sparkConf);
         }
 
         /** The defaults: local or spark-submit's master, sized partitions, refuse an existing output. */
-        public static final Run DEFAULT = new Run(null, 0, DEFAULT_COMMIT_EVERY, OutputMode.CREATE, DEFAULT_PROGRESS_SECONDS, Map.of());
+        public static final Run DEFAULT = new Run(null, 0, DEFAULT_COMMIT_EVERY, OutputMode.CREATE, DEFAULT_PROGRESS_SECONDS, Map.of(),
+                ReadAhead.DEFAULT);
     }
 
     /** Checks what no single part can check alone. */
@@ -122,12 +125,19 @@ public record JobOptions(String input, String output, String model, Path modelCa
 
     /** A copy with a fixed number of partitions per commit chunk (0 = sized). */
     public JobOptions withPartitions(int n) {
-        return withRun(new Run(run.master(), n, run.commitEvery(), run.outputMode(), run.progressSeconds(), run.sparkConf()));
+        return withRun(new Run(run.master(), n, run.commitEvery(), run.outputMode(), run.progressSeconds(), run.sparkConf(),
+                run.readAhead()));
     }
 
     /** A copy that continues an existing output, committing every {@code filesPerCommit} files. */
     public JobOptions resuming(int filesPerCommit) {
         return withRun(new Run(run.master(), run.partitions(), filesPerCommit, OutputMode.RESUME, run.progressSeconds(),
-                run.sparkConf()));
+                run.sparkConf(), run.readAhead()));
+    }
+
+    /** A copy with other read-ahead settings. */
+    public JobOptions withReadAhead(ReadAhead r) {
+        return withRun(new Run(run.master(), run.partitions(), run.commitEvery(), run.outputMode(), run.progressSeconds(),
+                run.sparkConf(), r));
     }
 }
