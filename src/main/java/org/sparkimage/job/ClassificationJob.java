@@ -51,7 +51,7 @@ public final class ClassificationJob {
         SparkContext sc = spark.sparkContext();
         Configuration hadoop = sc.hadoopConfiguration();
         ModelBundle bundle = resolveModel(o, hadoop);
-        checkInput(o.input(), hadoop);
+        if (!o.inputIsList()) checkInput(o.input(), hadoop);
         Path out = new Path(o.output());
         FileSystem outFs = out.getFileSystem(hadoop);
         boolean resuming = prepareOutput(o, outFs, out);
@@ -60,7 +60,7 @@ public final class ClassificationJob {
         RunSummarizer summarizer = new RunSummarizer(spark, outFs, out);
         List<String> earlierRuns = resuming ? summarizer.earlierRuns() : List.of();
 
-        InputSources input = InputSources.open(spark, o, hadoop, store, resuming);
+        InputSources input = InputSources.open(spark, o, hadoop, store, resuming, console);
         if (resuming) {
             console.printf("resuming %s: %d files have committed rows, %d stale rows dropped%n", o.output(),
                     input.plan().kept(), input.plan().stale());

@@ -36,6 +36,7 @@ final class FileFetcher {
         this.maxBytes = maxBytes;
     }
 
+    /** A listed file's bytes; {@code listedSize} -1 when unknown (a manifest without sizes). */
     byte[] read(String path, long listedSize) throws RowFailure {
         if (listedSize > maxBytes) {
             throw new RowFailure(ErrorCode.TOO_LARGE,
@@ -78,7 +79,7 @@ final class FileFetcher {
      * that grew is read on to the limit (one byte past it tells that it is over).
      */
     private byte[] readUpToLimit(InputStream in, long listedSize) throws IOException, RowFailure {
-        int expected = (int) Math.min(listedSize, maxBytes);
+        int expected = (int) Math.max(0, Math.min(listedSize, maxBytes));
         byte[] data = new byte[expected];
         int n = in.readNBytes(data, 0, expected);
         if (n < expected) return Arrays.copyOf(data, n); // shrank since the listing

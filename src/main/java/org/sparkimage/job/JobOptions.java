@@ -19,9 +19,10 @@ import org.sparkimage.image.DecodeMode;
  * @param classifier what the partition function does per image (batch size, top-k, limits, decode mode, embeddings)
  * @param table      read images from a Parquet table's binary column instead of files; null for files
  * @param run        how the run is cut into commits and reported
+ * @param inputIsList {@code input} is a manifest naming the files ({@link InputManifest}), not a path to list
  */
 public record JobOptions(String input, String output, String model, Path modelCard, ClassifierSettings classifier,
-                         TableInput table, Run run) {
+                         TableInput table, Run run, boolean inputIsList) {
 
     /** Files per commit chunk unless asked otherwise. */
     public static final int DEFAULT_COMMIT_EVERY = 5000;
@@ -86,21 +87,27 @@ public record JobOptions(String input, String output, String model, Path modelCa
         if (table != null && run.outputMode() == OutputMode.RESUME) {
             throw new IllegalArgumentException("--resume works on files, not on a --binary-column table");
         }
+        if (table != null && inputIsList) throw new IllegalArgumentException("--input-list and --binary-column exclude each other");
     }
 
     /** Defaults for everything but input and output. */
     public static JobOptions of(String input, String output) {
-        return new JobOptions(input, output, "default", null, ClassifierSettings.DEFAULTS, null, Run.DEFAULT);
+        return new JobOptions(input, output, "default", null, ClassifierSettings.DEFAULTS, null, Run.DEFAULT, false);
     }
 
     /** A copy reading a Parquet table. */
     public JobOptions withTable(TableInput t) {
-        return new JobOptions(input, output, model, modelCard, classifier, t, run);
+        return new JobOptions(input, output, model, modelCard, classifier, t, run, inputIsList);
+    }
+
+    /** A copy whose input is a manifest of files ({@code --input-list}). */
+    public JobOptions withInputList() {
+        return new JobOptions(input, output, model, modelCard, classifier, table, run, true);
     }
 
     /** A copy with other classifier settings. */
     public JobOptions withClassifier(ClassifierSettings c) {
-        return new JobOptions(input, output, model, modelCard, c, table, run);
+        return new JobOptions(input, output, model, modelCard, c, table, run, inputIsList);
     }
 
     /** A copy with embeddings on or off. */
@@ -120,7 +127,7 @@ public record JobOptions(String input, String output, String model, Path modelCa
 
     /** A copy with another run. */
     public JobOptions withRun(Run r) {
-        return new JobOptions(input, output, model, modelCard, classifier, table, r);
+        return new JobOptions(input, output, model, modelCard, classifier, table, r, inputIsList);
     }
 
     /** A copy with a fixed number of partitions per commit chunk (0 = sized). */

@@ -59,12 +59,21 @@ final class ListedFileBinding extends ListingBinding {
         };
         if (FileFetcher.isLocal(ListedFile.of(head).path())) return super.images(all);
         ReadAheadIterator<Row, ImageInput> ahead = new ReadAheadIterator<>(all,
-                r -> ListedFile.of(r).length() > maxFileBytes ? 0 : ListedFile.of(r).length(), r -> read(ListedFile.of(r).ref()),
+                r -> aheadBytes(ListedFile.of(r).length()), r -> read(ListedFile.of(r).ref()),
                 (r, e) -> ImageInput.failed(null, ListedFile.of(r).ref(), ErrorCode.READ_ERROR, "cannot read file: " + e),
                 IoPool.get(readAhead.threads()), readAhead.files(), readAhead.bytes());
         TaskContext task = TaskContext.get();
         if (task != null) task.addTaskCompletionListener((TaskCompletionListener) ctx -> ahead.close());
         return ahead;
+    }
+
+    /**
+     * What a file counts against the bytes in flight: its size; none for one too large to be read;
+     * an even share of the bound for one whose size a manifest did not give.
+     */
+    private long aheadBytes(long size) {
+        if (size < 0) return readAhead.bytes() / readAhead.files();
+        return size > maxFileBytes ? 0 : size;
     }
 
     /** One file's bytes, or its failure as a value. */

@@ -205,6 +205,84 @@ class S3InputTest {
         }
     }
 
+    /**
+     * An object store is listed flat: one LIST request for a prefix whatever its "directories",
+     * hidden names below it dropped as on local disk.
+     */
+    @Test
+    void listingIsFlatWithOneRequestPerThousandKeys() throws Exception {
+        String[] keys = {"a.jpg", "_tmp/b.jpg", "sub/.hidden.jpg", "sub/c.jpg", "d/e/f.jpg", "d/e/_SUCCESS", ".x/g.jpg"};
+        for (String k : keys) s3.put(BUCKET, "listing/" + k, new byte[] {1, 2, 3});
+        proxy.resetCounts();
+        List<ListedFile> listed = FileLister.list("s3a://" + BUCKET + "/listing",
+                TestSpark.session().sparkContext().hadoopConfiguration());
+        assertEquals(List.of("s3a://images/listing/a.jpg", "s3a://images/listing/d/e/f.jpg", "s3a://images/listing/sub/c.jpg"),
+                listed.stream().map(ListedFile::path).sorted().toList());
+        for (ListedFile f : listed) assertEquals(3, f.length());
+        // The root's status (a HEAD and a one-page LIST probe: is it a directory?), then one flat LIST.
+        assertEquals(1, proxy.requests().stream().filter(r -> r.contains("list-type=2") && !r.contains("delimiter")).count(),
+                "flat LIST requests for 4 directories: " + proxy.requests());
+        assertEquals(3, proxy.requests().size(), "requests in all: " + proxy.requests());
+    }
+
+    /**
+     * {@code --input-list}: a text manifest and a Parquet one give the rows of the listing they
+     * were made from, with no LIST request; a line without size and time costs a HEAD and leaves
+     * those columns null.
+     */
+    @Test
+    void inputListsNameTheFilesSoNothingIsListed() throws Exception {
+        List<Path> photos;
+        try (Stream<Path> s = Files.list(ReferenceData.nsfwDir().resolve("images"))) {
+            photos = s.sorted().limit(3).toList();
+        }
+        for (Path p : photos) s3.put(BUCKET, "manifest/" + p.getFileName(), Files.readAllBytes(p));
+        Configuration hadoop = TestSpark.session().sparkContext().hadoopConfiguration();
+        List<ListedFile> listed = FileLister.list("s3a://" + BUCKET + "/manifest", hadoop);
+        Path listedOut = tmp.resolve("out-manifest-listed");
+        ClassificationJob.run(TestSpark.session(), JobOptions.of("s3a://" + BUCKET + "/manifest", listedOut.toString()), quiet());
+        Map<String, Row> expected = rows(listedOut, "/manifest/");
+
+        StringBuilder text = new StringBuilder("# three photos\n\n");
+        for (int i = 0; i < listed.size(); i++) {
+            ListedFile f = listed.get(i);
+            text.append(f.path()).append(i == 0 ? "" : "\t" + f.length() + "\t" + f.modificationTime().toInstant()).append('\n');
+        }
+        Path manifest = Files.writeString(tmp.resolve("files.txt"), text);
+        proxy.resetCounts();
+        Path textOut = tmp.resolve("out-manifest-text");
+        int exit = ClassifyCommand.execute(quiet(), "--input-list", manifest.toString(), "--output", textOut.toString(),
+                "--progress-seconds", "0");
+        assertEquals(0, exit);
+        assertEquals(0, proxy.requests().stream().filter(r -> r.contains("list-type")).count(), "no LIST: " + proxy.requests());
+        String bare = listed.get(0).path().substring(("s3a://" + BUCKET).length());
+        assertEquals(1, proxy.count("HEAD", bare), "the line without a size: " + proxy.requests());
+        Map<String, Row> fromText = rows(textOut, "/manifest/");
+        assertEquals(expected.keySet(), fromText.keySet());
+        for (Map.Entry<String, Row> e : fromText.entrySet()) {
+            Row r = e.getValue();
+            if (listed.get(0).path().endsWith("/" + e.getKey())) {
+                assertTrue(r.isNullAt(r.fieldIndex(PredictionSchema.FILE_SIZE)), r.toString());
+                assertTrue(r.isNullAt(r.fieldIndex(PredictionSchema.MODIFICATION_TIME)), r.toString());
+                assertEquals(expected.get(e.getKey()).<String>getAs("label"), r.getAs("label"));
+                assertEquals(expected.get(e.getKey()).<Float>getAs("probability"), r.getAs("probability"));
+            } else {
+                assertRowsEqualButPath(expected.get(e.getKey()), r, e.getKey());
+            }
+        }
+
+        Path table = tmp.resolve("files.parquet");
+        TestSpark.session().createDataFrame(listed.stream().map(f -> org.apache.spark.sql.RowFactory.create(f.path(), f.length(),
+                        f.modificationTime())).toList(), new org.apache.spark.sql.types.StructType()
+                        .add("path", "string").add("size", "long").add("modification_time", "timestamp"))
+                .write().parquet(table.toString());
+        Path tableOut = tmp.resolve("out-manifest-parquet");
+        ClassificationJob.run(TestSpark.session(), JobOptions.of(table.toString(), tableOut.toString()).withInputList(), quiet());
+        Map<String, Row> fromTable = rows(tableOut, "/manifest/");
+        assertEquals(expected.keySet(), fromTable.keySet());
+        for (String k : expected.keySet()) assertRowsEqualButPath(expected.get(k), fromTable.get(k), k);
+    }
+
     private static void assertRowsEqualButPath(Row expected, Row actual, String file) {
         assertNotNull(expected, "no local row for " + file);
         assertNotNull(actual, "no S3 row for " + file);
