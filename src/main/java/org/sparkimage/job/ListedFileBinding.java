@@ -57,7 +57,7 @@ final class ListedFileBinding extends ListingBinding {
                 return r;
             }
         };
-        if (FileFetcher.isLocal(ListedFile.of(head).path())) return super.images(all);
+        if (!readAhead.local() && FileFetcher.isLocal(ListedFile.of(head).path())) return super.images(all);
         ReadAheadIterator<Row, ImageInput> ahead = new ReadAheadIterator<>(all,
                 r -> aheadBytes(ListedFile.of(r).length()), r -> read(ListedFile.of(r).ref()),
                 (r, e) -> ImageInput.failed(null, ListedFile.of(r).ref(), ErrorCode.READ_ERROR, "cannot read file: " + e),

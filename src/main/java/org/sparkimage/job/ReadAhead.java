@@ -13,8 +13,9 @@ import java.io.Serializable;
  * @param files   files read ahead per task at most; 0 turns read-ahead off
  * @param bytes   bytes (listed sizes) read ahead per task at most; one larger file is still read alone
  * @param threads I/O threads per executor JVM, shared by its tasks
+ * @param local   read local files ahead too (off by default; the object-store benchmark measures it)
  */
-public record ReadAhead(int files, long bytes, int threads) implements Serializable {
+public record ReadAhead(int files, long bytes, int threads, boolean local) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Files per task in flight unless asked otherwise (measured: docs/throughput.md, "Object stores"). */
@@ -25,9 +26,9 @@ public record ReadAhead(int files, long bytes, int threads) implements Serializa
     public static final int DEFAULT_THREADS = 64;
 
     /** The defaults. */
-    public static final ReadAhead DEFAULT = new ReadAhead(DEFAULT_FILES, (long) DEFAULT_MB << 20, DEFAULT_THREADS);
+    public static final ReadAhead DEFAULT = new ReadAhead(DEFAULT_FILES, (long) DEFAULT_MB << 20, DEFAULT_THREADS, false);
     /** No read-ahead: every file read on the task thread when its turn comes. */
-    public static final ReadAhead OFF = new ReadAhead(0, 0, 1);
+    public static final ReadAhead OFF = new ReadAhead(0, 0, 1, false);
 
     /** Checks the values; the messages name the CLI options. */
     public ReadAhead {
@@ -38,7 +39,17 @@ public record ReadAhead(int files, long bytes, int threads) implements Serializa
 
     /** From the CLI's units. */
     public static ReadAhead of(int files, int megabytes, int threads) {
-        return new ReadAhead(files, (long) megabytes << 20, threads);
+        return new ReadAhead(files, (long) megabytes << 20, threads, false);
+    }
+
+    /** A copy with another number of files read ahead. */
+    public ReadAhead withFiles(int n) {
+        return new ReadAhead(n, bytes, threads, local);
+    }
+
+    /** A copy that reads local files ahead too. */
+    public ReadAhead withLocal() {
+        return new ReadAhead(files, bytes, threads, true);
     }
 
     /** Whether reads are started ahead at all. */

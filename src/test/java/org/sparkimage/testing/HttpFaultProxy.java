@@ -118,15 +118,60 @@ public final class HttpFaultProxy implements AutoCloseable {
         }
     }
 
+    /** The connection to the server behind one client connection; reopened when the server closed it while idle. */
+    private final class Upstream implements AutoCloseable {
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
+
+        void open() throws IOException {
+            close();
+            socket = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+            socket.setTcpNoDelay(true);
+            open.add(socket);
+            in = new BufferedInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+        }
+
+        /**
+         * Sends a request without a body and reads the response head; a connection the server had
+         * closed (it times idle ones out) is reopened and the request sent again, as a load balancer
+         * would: the client never sees it, and the request is counted once.
+         */
+        Head exchange(Head req) throws IOException {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    if (socket == null) open();
+                    out.write(req.bytes());
+                    out.flush();
+                    Head resp = Head.read(in);
+                    if (resp != null) return resp;
+                } catch (IOException e) {
+                    if (attempt > 0) throw e;
+                }
+                if (attempt > 0) return null;
+                open();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (socket == null) return;
+            open.remove(socket);
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+            socket = null;
+        }
+    }
+
     private void serve(Socket client) {
-        try (client; Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
-            open.add(upstream);
+        try (client; Upstream upstream = new Upstream()) {
             client.setTcpNoDelay(true);
-            upstream.setTcpNoDelay(true);
             InputStream cin = new BufferedInputStream(client.getInputStream());
             OutputStream cout = client.getOutputStream();
-            InputStream uin = new BufferedInputStream(upstream.getInputStream());
-            OutputStream uout = upstream.getOutputStream();
             while (true) {
                 Head req = Head.read(cin);
                 if (req == null) return;
@@ -148,16 +193,23 @@ public final class HttpFaultProxy implements AutoCloseable {
                     slowDown(cout);
                     continue;
                 }
-                uout.write(req.bytes());
-                req.copyBody(cin, uout, Long.MAX_VALUE);
-                uout.flush();
-                Head resp = Head.read(uin);
+                Head resp;
+                if (req.chunked() || req.contentLength() > 0) {
+                    if (upstream.socket == null) upstream.open();
+                    upstream.out.write(req.bytes());
+                    req.copyBody(cin, upstream.out, Long.MAX_VALUE);
+                    upstream.out.flush();
+                    resp = Head.read(upstream.in);
+                } else {
+                    resp = upstream.exchange(req);
+                }
                 if (resp == null) return;
+                InputStream uin = upstream.in;
                 cout.write(resp.bytes());
                 boolean noBody = method.equals("HEAD") || resp.status() == 204 || resp.status() == 304
                         || resp.status() / 100 == 1;
                 if (fault == Fault.RESET_MID_BODY && !noBody && resp.contentLength() > 1) {
-                    new Head(resp.lines).copyBody(uin, cout, resp.contentLength() / 2);
+                    resp.copyBody(uin, cout, resp.contentLength() / 2);
                     cout.flush();
                     client.setSoLinger(true, 0); // close with RST
                     return;
