@@ -83,8 +83,8 @@ public final class ClassifyCommand implements Callable<Integer> {
     int progressSeconds = JobOptions.DEFAULT_PROGRESS_SECONDS;
 
     @Option(names = "--read-ahead-files", paramLabel = "N",
-            description = "Files on a remote store (s3a:, gs:, abfs:, hdfs:) each task reads ahead of its decoding; 0 turns"
-                    + " read-ahead off. Local files are always read directly. Default: ${DEFAULT-VALUE}.")
+            description = "Files each task reads ahead of its decoding (hides an object store's latency); 0 turns"
+                    + " read-ahead off. Default: ${DEFAULT-VALUE}.")
     int readAheadFiles = ReadAhead.DEFAULT_FILES;
 
     @Option(names = "--read-ahead-mb", paramLabel = "MB",

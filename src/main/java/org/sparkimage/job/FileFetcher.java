@@ -93,11 +93,6 @@ final class FileFetcher {
         return all;
     }
 
-    /** Whether a listed path is on the local file system (read directly, never read ahead). */
-    static boolean isLocal(String path) {
-        return isLocal(toHadoopPath(path));
-    }
-
     private static boolean isLocal(Path p) {
         String scheme = p.toUri().getScheme();
         return scheme == null || scheme.equals("file");

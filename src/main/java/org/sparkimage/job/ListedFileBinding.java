@@ -17,7 +17,7 @@ import org.sparkimage.io.ReadAheadIterator;
 
 /**
  * A listed image file, read whole in the task: one image, or the reason it could not be read.
- * Files on a remote store are read ahead of the decoding ({@link ReadAhead}), in listing order.
+ * Files are read ahead of the decoding ({@link ReadAhead}) and handed out in listing order.
  */
 final class ListedFileBinding extends ListingBinding {
     private static final long serialVersionUID = 1L;
@@ -34,31 +34,11 @@ final class ListedFileBinding extends ListingBinding {
         return List.of(read(ListedFile.of(row).ref())).iterator();
     }
 
-    /**
-     * The partition's files, read ahead when they are remote. The first file tells: a listing has
-     * one root, and a manifest that mixes local and remote files is read ahead throughout.
-     */
+    /** The partition's files, read ahead of the decoding on the executor's I/O pool. */
     @Override
     public Iterator<ImageInput> images(Iterator<Row> rows) {
-        if (!readAhead.on() || !rows.hasNext()) return super.images(rows);
-        Row head = rows.next();
-        Iterator<Row> all = new Iterator<>() {
-            private Row first = head;
-
-            @Override
-            public boolean hasNext() {
-                return first != null || rows.hasNext();
-            }
-
-            @Override
-            public Row next() {
-                Row r = first != null ? first : rows.next();
-                first = null;
-                return r;
-            }
-        };
-        if (!readAhead.local() && FileFetcher.isLocal(ListedFile.of(head).path())) return super.images(all);
-        ReadAheadIterator<Row, ImageInput> ahead = new ReadAheadIterator<>(all,
+        if (!readAhead.on()) return super.images(rows);
+        ReadAheadIterator<Row, ImageInput> ahead = new ReadAheadIterator<>(rows,
                 r -> aheadBytes(ListedFile.of(r).length()), r -> read(ListedFile.of(r).ref()),
                 (r, e) -> ImageInput.failed(null, ListedFile.of(r).ref(), ErrorCode.READ_ERROR, "cannot read file: " + e),
                 IoPool.get(readAhead.threads()), readAhead.files(), readAhead.bytes());

@@ -3,19 +3,18 @@ package org.sparkimage.job;
 import java.io.Serializable;
 
 /**
- * How far a task reads listed files ahead of its decoding, for files on a remote store (S3A, GCS,
- * ABFS, HDFS, ...): a GET costs tens of milliseconds before its first byte, so while the task
- * decodes one image the next ones are already in flight on its executor's shared I/O pool
- * ({@link org.sparkimage.io.IoPool}). Local files are read directly on the task thread: there a
- * read costs about a millisecond and read-ahead did not help (docs/throughput.md). Defined and
- * defaulted here once; the CLI's {@code --read-ahead-*} options and the benchmark take these.
+ * How far a task reads listed files ahead of its decoding: on an object store a GET costs tens of
+ * milliseconds before its first byte, so while the task decodes one image the next ones are
+ * already in flight on its executor's shared I/O pool ({@link org.sparkimage.io.IoPool}). Local
+ * files are read ahead too: measured, that was 11-20 % faster than reading them on the task thread
+ * (docs/throughput.md, "Object stores"). Defined and defaulted here once; the CLI's
+ * {@code --read-ahead-*} options and the benchmark take these.
  *
  * @param files   files read ahead per task at most; 0 turns read-ahead off
  * @param bytes   bytes (listed sizes) read ahead per task at most; one larger file is still read alone
  * @param threads I/O threads per executor JVM, shared by its tasks
- * @param local   read local files ahead too (off by default; the object-store benchmark measures it)
  */
-public record ReadAhead(int files, long bytes, int threads, boolean local) implements Serializable {
+public record ReadAhead(int files, long bytes, int threads) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Files per task in flight unless asked otherwise (measured: docs/throughput.md, "Object stores"). */
@@ -26,9 +25,9 @@ public record ReadAhead(int files, long bytes, int threads, boolean local) imple
     public static final int DEFAULT_THREADS = 64;
 
     /** The defaults. */
-    public static final ReadAhead DEFAULT = new ReadAhead(DEFAULT_FILES, (long) DEFAULT_MB << 20, DEFAULT_THREADS, false);
+    public static final ReadAhead DEFAULT = new ReadAhead(DEFAULT_FILES, (long) DEFAULT_MB << 20, DEFAULT_THREADS);
     /** No read-ahead: every file read on the task thread when its turn comes. */
-    public static final ReadAhead OFF = new ReadAhead(0, 0, 1, false);
+    public static final ReadAhead OFF = new ReadAhead(0, 0, 1);
 
     /** Checks the values; the messages name the CLI options. */
     public ReadAhead {
@@ -39,17 +38,12 @@ public record ReadAhead(int files, long bytes, int threads, boolean local) imple
 
     /** From the CLI's units. */
     public static ReadAhead of(int files, int megabytes, int threads) {
-        return new ReadAhead(files, (long) megabytes << 20, threads, false);
+        return new ReadAhead(files, (long) megabytes << 20, threads);
     }
 
     /** A copy with another number of files read ahead. */
     public ReadAhead withFiles(int n) {
-        return new ReadAhead(n, bytes, threads, local);
-    }
-
-    /** A copy that reads local files ahead too. */
-    public ReadAhead withLocal() {
-        return new ReadAhead(files, bytes, threads, true);
+        return new ReadAhead(n, bytes, threads);
     }
 
     /** Whether reads are started ahead at all. */
