@@ -38,9 +38,20 @@ final class ListedFileBinding extends ListingBinding {
     @Override
     public Iterator<ImageInput> images(Iterator<Row> rows) {
         if (!readAhead.on()) return super.images(rows);
-        ReadAheadIterator<Row, ImageInput> ahead = new ReadAheadIterator<>(rows,
-                r -> aheadBytes(ListedFile.of(r).length()), r -> read(ListedFile.of(r).ref()),
-                (r, e) -> ImageInput.failed(null, ListedFile.of(r).ref(), ErrorCode.READ_ERROR, "cannot read file: " + e),
+        // Rows are turned into plain references on the task thread; only those reach the pool.
+        Iterator<ImageRef> files = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public ImageRef next() {
+                return ListedFile.of(rows.next()).ref();
+            }
+        };
+        ReadAheadIterator<ImageRef, ImageInput> ahead = new ReadAheadIterator<>(files, f -> aheadBytes(f.size()), this::read,
+                (f, e) -> ImageInput.failed(null, f, ErrorCode.READ_ERROR, "cannot read file: " + e),
                 IoPool.get(readAhead.threads()), readAhead.files(), readAhead.bytes());
         TaskContext task = TaskContext.get();
         if (task != null) task.addTaskCompletionListener((TaskCompletionListener) ctx -> ahead.close());

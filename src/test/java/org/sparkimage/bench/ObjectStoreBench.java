@@ -78,6 +78,9 @@ public final class ObjectStoreBench implements Callable<Integer> {
     @Option(names = "--listing-prefixes", defaultValue = "1000", description = "Prefixes the spread listing uses. Default: ${DEFAULT-VALUE}.")
     int listingPrefixes;
 
+    @Option(names = "--listing-delay-ms", defaultValue = "20", description = "Delay per request while listing. Default: ${DEFAULT-VALUE}.")
+    int listingDelayMs;
+
     @Option(names = "--skip-jobs", description = "Only the listing part.")
     boolean skipJobs;
 
@@ -192,6 +195,9 @@ public final class ObjectStoreBench implements Callable<Integer> {
             Files.write(spread, new byte[] {(byte) i});
         }
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        FileLister.list("s3a://bench-list/spread/p0000", hadoop); // loads S3A's listing classes before the heap is measured
+        proxy.delayMs(listingDelayMs);
+        log.printf("listing with %d ms added per request%n", listingDelayMs);
         Map<String, Object> results = new LinkedHashMap<>();
         log.println();
         log.println("| layout | method | files | seconds | LIST requests | driver heap bytes per file |");
@@ -213,7 +219,9 @@ public final class ObjectStoreBench implements Callable<Integer> {
                         "requests", proxy.requests().size(), "heap_bytes_per_file", perFile));
             }
         }
+        proxy.delayMs(0);
         report.put("listing_keys", listingKeys);
+        report.put("listing_delay_ms", listingDelayMs);
         report.put("listing", results);
     }
 
