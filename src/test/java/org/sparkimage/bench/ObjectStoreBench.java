@@ -206,16 +206,20 @@ public final class ObjectStoreBench implements Callable<Integer> {
             String root = "s3a://bench-list/" + layout;
             for (String method : new String[] {"flat listFiles (the job)", "per-directory walk (before)"}) {
                 proxy.resetCounts();
-                long heapBefore = usedHeap();
                 long t0 = System.nanoTime();
                 List<?> files = method.startsWith("flat") ? FileLister.list(root, hadoop, log, 10) : walk(root, hadoop);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                long perFile = (usedHeap() - heapBefore) / Math.max(1, files.size());
+                int n = files.size();
+                // What the list itself retains: the heap with it, then without it (both after full GCs).
+                long withList = usedHeap();
+                java.lang.ref.Reference.reachabilityFence(files);
+                files = null;
+                long perFile = (withList - usedHeap()) / Math.max(1, n);
                 long lists = proxy.requests().stream().filter(r -> r.contains("list-type")).count();
                 log.printf(Locale.ROOT, "| %d keys, %s | %s | %d | %.1f | %d | %s |%n", listingKeys,
-                        layout.equals("flat") ? "one prefix" : listingPrefixes + " prefixes", method, files.size(), seconds, lists,
+                        layout.equals("flat") ? "one prefix" : listingPrefixes + " prefixes", method, n, seconds, lists,
                         method.startsWith("flat") ? Long.toString(perFile) : "-");
-                results.put(layout + " / " + method, Map.of("files", files.size(), "seconds", seconds, "list_requests", lists,
+                results.put(layout + " / " + method, Map.of("files", n, "seconds", seconds, "list_requests", lists,
                         "requests", proxy.requests().size(), "heap_bytes_per_file", perFile));
             }
         }
