@@ -225,6 +225,26 @@ class S3InputTest {
         assertEquals(3, proxy.requests().size(), "requests in all: " + proxy.requests());
     }
 
+    /** A listing that takes longer than the progress interval says how far it got. */
+    @Test
+    void aSlowListingPrintsProgress() throws Exception {
+        for (int i = 0; i < 600; i++) s3.put("progress", String.format("k%04d.jpg", i), new byte[] {1});
+        Configuration hadoop = TestSpark.session().sparkContext().hadoopConfiguration();
+        hadoop.set("fs.s3a.bucket.progress.paging.maximum", "100"); // 6 pages
+        proxy.delayMs(300);
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        try {
+            List<ListedFile> listed = FileLister.list("s3a://progress/", hadoop,
+                    new PrintStream(console, true, StandardCharsets.UTF_8), 1);
+            assertEquals(600, listed.size());
+        } finally {
+            proxy.delayMs(0);
+            hadoop.unset("fs.s3a.bucket.progress.paging.maximum");
+        }
+        String printed = console.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.matches("(?s)(listing: \\d+ files so far \\(\\d+ s\\)\n)+"), printed);
+    }
+
     /**
      * {@code --input-list}: a text manifest and a Parquet one give the rows of the listing they
      * were made from, with no LIST request; a line without size and time costs a HEAD and leaves
