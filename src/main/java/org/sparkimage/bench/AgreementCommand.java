@@ -157,8 +157,10 @@ public final class AgreementCommand implements Callable<Integer> {
     /** Runs the job over the folder with {@code settings} (every class kept) and reads its rows back, by path under the folder. */
     private Map<String, Agreement.Outcome> classify(SparkSession spark, ClassifierSettings settings, Path out, int classes)
             throws Exception {
-        JobOptions.Run run = new JobOptions.Run(master, 0, JobOptions.DEFAULT_COMMIT_EVERY, JobOptions.OutputMode.OVERWRITE, 0, Map.of());
-        JobOptions options = new JobOptions(images.toString(), out.toString(), model, modelCard, settings.withTopK(classes), null, run);
+        JobOptions.Run run = new JobOptions.Run(master, 0, JobOptions.DEFAULT_COMMIT_EVERY, JobOptions.OutputMode.OVERWRITE, 0, Map.of(),
+                JobOptions.Run.DEFAULT.readAhead());
+        JobOptions options = new JobOptions(images.toString(), out.toString(), model, modelCard, settings.withTopK(classes), null, run,
+                false);
         ClassificationJob.run(spark, options, new PrintStream(PrintStream.nullOutputStream()));
         String prefix = images.toAbsolutePath().normalize().toString() + "/";
         Map<String, Agreement.Outcome> rows = new HashMap<>();

@@ -2,7 +2,6 @@ package org.sparkimage.core;
 
 import java.io.Serializable;
 import java.util.ArrayDeque;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
@@ -79,8 +78,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
      * partition size.
      */
     private final class Rows implements Iterator<Row> {
-        private final Iterator<Row> input;
-        private Iterator<ImageInput> images = Collections.emptyIterator();
+        private final Iterator<ImageInput> images;
         private final ArrayDeque<Row> ready = new ArrayDeque<>();
         private final ModelBundle bundle = model.value();
         private final ModelCard card = bundle.card();
@@ -98,7 +96,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
         private boolean finished;
 
         Rows(Iterator<Row> input) {
-            this.input = input;
+            this.images = binding.images(input);
             TaskContext task = TaskContext.get();
             int ortThreads = task != null ? Math.max(1, task.cpus()) : 1;
             this.engine = EngineRegistry.get(bundle.sha256(), bundle::bytes, card, ortThreads);
@@ -143,10 +141,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
         /** Reads and decodes the next image into the filling batch; false at the end of the input. */
         private boolean decodeNext() {
             long t0 = System.nanoTime();
-            while (!images.hasNext()) {
-                if (!input.hasNext()) return false;
-                images = binding.images(input.next());
-            }
+            if (!images.hasNext()) return false;
             ImageInput in = images.next();
             long t1 = System.nanoTime();
             meter.readNs += t1 - t0;

@@ -98,7 +98,7 @@ public final class PredictionSchema {
     public static Row predictionRow(ImageRef image, ClassificationResult r, boolean withEmbedding) {
         RowBuilder b = fillResult(new RowBuilder(schema(withEmbedding)), r)
                 .set(PATH, image.path())
-                .set(FILE_SIZE, image.size())
+                .set(FILE_SIZE, image.size() < 0 ? null : image.size())
                 .set(MODIFICATION_TIME, image.modificationTime());
         if (withEmbedding) b.set(EMBEDDING, r.embedding());
         return b.build();

@@ -1,7 +1,9 @@
 package org.sparkimage.core;
 
 import java.io.Serializable;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
 
 import org.apache.spark.sql.Row;
 
@@ -21,6 +23,29 @@ public interface RowBinding extends Serializable {
      * read is an {@link ImageInput#failed} element, never an exception.
      */
     Iterator<ImageInput> images(Row row);
+
+    /**
+     * The images of a partition's rows, in row order: by default {@link #images(Row)} of each row
+     * in turn, read as the iterator advances. A binding may read ahead (listed files on an object
+     * store) as long as it keeps the order and gives each row its images or its failure.
+     */
+    default Iterator<ImageInput> images(Iterator<Row> rows) {
+        return new Iterator<>() {
+            private Iterator<ImageInput> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && rows.hasNext()) current = images(rows.next());
+                return current.hasNext();
+            }
+
+            @Override
+            public ImageInput next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                return current.next();
+            }
+        };
+    }
 
     /**
      * The output row of one image.

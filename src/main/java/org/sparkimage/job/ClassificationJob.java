@@ -53,7 +53,7 @@ public final class ClassificationJob {
         Instant start = Instant.now();
         SparkContext sc = spark.sparkContext();
         Configuration hadoop = sc.hadoopConfiguration();
-        checkInput(o.input(), hadoop);
+        if (!o.inputIsList()) checkInput(o.input(), hadoop);
         ModelBundle bundle = resolveModel(o, hadoop, console);
         Path out = new Path(o.output());
         FileSystem outFs = out.getFileSystem(hadoop);
@@ -63,7 +63,7 @@ public final class ClassificationJob {
         RunSummarizer summarizer = new RunSummarizer(spark, outFs, out);
         List<String> earlierRuns = resuming ? summarizer.earlierRuns() : List.of();
 
-        InputSources input = InputSources.open(spark, o, hadoop, store, resuming);
+        InputSources input = InputSources.open(spark, o, hadoop, store, resuming, console);
         if (resuming) {
             console.printf("resuming %s: %d files have committed rows, %d stale rows dropped%n", o.output(),
                     input.plan().kept(), input.plan().stale());
@@ -134,8 +134,9 @@ public final class ClassificationJob {
             throws JobException {
         Quantization q = o.classifier().quantization();
         if (q.precision() == Precision.FP32 || bundle.precision() == Precision.INT8) return bundle;
-        if (q.calibration() == null && o.table() != null) {
-            throw new JobException(JobException.EXIT_MODEL, "--precision int8 with --binary-column needs --calibration <folder of images>");
+        if (q.calibration() == null && (o.table() != null || o.inputIsList())) {
+            throw new JobException(JobException.EXIT_MODEL, "--precision int8 with " + (o.table() != null ? "--binary-column" : "--input-list")
+                    + " needs --calibration <folder of images>");
         }
         String source = q.calibration() != null ? q.calibration() : o.input();
         try {

@@ -26,9 +26,15 @@ import picocli.CommandLine.Option;
         footer = {"", "Example: scripts/classify.sh --input samples --output /tmp/labels --overwrite"})
 public final class ClassifyCommand implements Callable<Integer> {
 
-    @Option(names = "--input", required = true, paramLabel = "<path|glob|URI>",
-            description = "Image files: a directory (walked recursively), a glob such as 'photos/*.jpg', or a Hadoop URI (file:, hdfs:, s3a:).")
+    @Option(names = "--input", paramLabel = "<path|glob|URI>",
+            description = "Image files: a directory (all files below it), a glob such as 'photos/*.jpg', or a Hadoop URI (file:, hdfs:, s3a:).")
     String input;
+
+    @Option(names = "--input-list", paramLabel = "<file>",
+            description = "Instead of --input: a manifest naming the files, so nothing is listed. A text file, one URI per line"
+                    + " (optionally <TAB>size<TAB>modification time), or a Parquet table with a 'path' column and optional"
+                    + " 'size' and 'modification_time' columns.")
+    String inputList;
 
     @Option(names = "--output", required = true, paramLabel = "<dir>", description = "Output directory (local path or Hadoop URI).")
     String output;
@@ -76,6 +82,19 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Seconds between progress lines; 0 turns them off. Default: ${DEFAULT-VALUE}.")
     int progressSeconds = JobOptions.DEFAULT_PROGRESS_SECONDS;
 
+    @Option(names = "--read-ahead-files", paramLabel = "N",
+            description = "Files each task reads ahead of its decoding (hides an object store's latency); 0 turns"
+                    + " read-ahead off. Default: ${DEFAULT-VALUE}.")
+    int readAheadFiles = ReadAhead.DEFAULT_FILES;
+
+    @Option(names = "--read-ahead-mb", paramLabel = "MB",
+            description = "Megabytes each task reads ahead at most (a larger file is still read, alone). Default: ${DEFAULT-VALUE}.")
+    int readAheadMb = ReadAhead.DEFAULT_MB;
+
+    @Option(names = "--read-ahead-threads", paramLabel = "N",
+            description = "I/O threads per executor, shared by its tasks' read-ahead. Default: ${DEFAULT-VALUE}.")
+    int readAheadThreads = ReadAhead.DEFAULT_THREADS;
+
     @Option(names = "--conf", paramLabel = "key=value", description = "Extra Spark setting (repeatable).")
     Map<String, String> sparkConf = new LinkedHashMap<>();
 
@@ -110,13 +129,15 @@ public final class ClassifyCommand implements Callable<Integer> {
     }
 
     private JobOptions options() {
+        if ((input == null) == (inputList == null)) throw new IllegalArgumentException("give one of --input and --input-list");
         if (idColumn != null && binaryColumn == null) throw new IllegalArgumentException("--id-column needs --binary-column");
         if (overwrite && resume) throw new IllegalArgumentException("--overwrite and --resume exclude each other");
         JobOptions.OutputMode mode = resume ? JobOptions.OutputMode.RESUME
                 : overwrite ? JobOptions.OutputMode.OVERWRITE : JobOptions.OutputMode.CREATE;
-        return new JobOptions(input, output, model, modelCard, classifier.settings(),
+        return new JobOptions(input != null ? input : inputList, output, model, modelCard, classifier.settings(),
                 binaryColumn == null ? null : new JobOptions.TableInput(binaryColumn, idColumn),
-                new JobOptions.Run(master, partitions, commitEvery, mode, progressSeconds, sparkConf));
+                new JobOptions.Run(master, partitions, commitEvery, mode, progressSeconds, sparkConf,
+                        ReadAhead.of(readAheadFiles, readAheadMb, readAheadThreads)), inputList != null);
     }
 
     /** Runs the command and returns its exit status (for tests and {@link #main}). */

@@ -19,9 +19,10 @@ import org.sparkimage.image.DecodeMode;
  * @param classifier what the partition function does per image (batch size, top-k, limits, decode mode, embeddings)
  * @param table      read images from a Parquet table's binary column instead of files; null for files
  * @param run        how the run is cut into commits and reported
+ * @param inputIsList {@code input} is a manifest naming the files ({@link InputManifest}), not a path to list
  */
 public record JobOptions(String input, String output, String model, Path modelCard, ClassifierSettings classifier,
-                         TableInput table, Run run) {
+                         TableInput table, Run run, boolean inputIsList) {
 
     /** Files per commit chunk unless asked otherwise. */
     public static final int DEFAULT_COMMIT_EVERY = 5000;
@@ -60,20 +61,23 @@ public record JobOptions(String input, String output, String model, Path modelCa
      * @param outputMode      what happens to an existing output
      * @param progressSeconds interval of the console progress line; 0 = off
      * @param sparkConf       extra Spark settings
+     * @param readAhead       how far tasks read remote files ahead of decoding
      */
     public record Run(String master, int partitions, int commitEvery, OutputMode outputMode, int progressSeconds,
-                      Map<String, String> sparkConf) {
+                      Map<String, String> sparkConf, ReadAhead readAhead) {
         /** Checks the values and copies the settings. */
         public Run {
             if (partitions < 0) throw new IllegalArgumentException("--partitions must be >= 0");
             if (commitEvery < 1) throw new IllegalArgumentException("--commit-every must be >= 1");
             if (progressSeconds < 0) throw new IllegalArgumentException("--progress-seconds must be >= 0");
             if (outputMode == null) throw new IllegalArgumentException("output mode is required");
+            if (readAhead == null) throw new IllegalArgumentException("read-ahead settings are required");
             sparkConf = Map.copyOf(sparkConf);
         }
 
         /** The defaults: local or spark-submit's master, sized partitions, refuse an existing output. */
-        public static final Run DEFAULT = new Run(null, 0, DEFAULT_COMMIT_EVERY, OutputMode.CREATE, DEFAULT_PROGRESS_SECONDS, Map.of());
+        public static final Run DEFAULT = new Run(null, 0, DEFAULT_COMMIT_EVERY, OutputMode.CREATE, DEFAULT_PROGRESS_SECONDS, Map.of(),
+                ReadAhead.DEFAULT);
     }
 
     /** Checks what no single part can check alone. */
@@ -83,26 +87,32 @@ public record JobOptions(String input, String output, String model, Path modelCa
         if (table != null && run.outputMode() == OutputMode.RESUME) {
             throw new IllegalArgumentException("--resume works on files, not on a --binary-column table");
         }
+        if (table != null && inputIsList) throw new IllegalArgumentException("--input-list and --binary-column exclude each other");
     }
 
     /** Defaults for everything but input and output. */
     public static JobOptions of(String input, String output) {
-        return new JobOptions(input, output, "default", null, ClassifierSettings.DEFAULTS, null, Run.DEFAULT);
+        return new JobOptions(input, output, "default", null, ClassifierSettings.DEFAULTS, null, Run.DEFAULT, false);
     }
 
     /** A copy running another model ({@code default}, or the path or Hadoop URI of an ONNX file with its card inside). */
     public JobOptions withModel(String m) {
-        return new JobOptions(input, output, m, null, classifier, table, run);
+        return new JobOptions(input, output, m, null, classifier, table, run, inputIsList);
     }
 
     /** A copy reading a Parquet table. */
     public JobOptions withTable(TableInput t) {
-        return new JobOptions(input, output, model, modelCard, classifier, t, run);
+        return new JobOptions(input, output, model, modelCard, classifier, t, run, inputIsList);
+    }
+
+    /** A copy whose input is a manifest of files ({@code --input-list}). */
+    public JobOptions withInputList() {
+        return new JobOptions(input, output, model, modelCard, classifier, table, run, true);
     }
 
     /** A copy with other classifier settings. */
     public JobOptions withClassifier(ClassifierSettings c) {
-        return new JobOptions(input, output, model, modelCard, c, table, run);
+        return new JobOptions(input, output, model, modelCard, c, table, run, inputIsList);
     }
 
     /** A copy with embeddings on or off. */
@@ -122,17 +132,24 @@ public record JobOptions(String input, String output, String model, Path modelCa
 
     /** A copy with another run. */
     public JobOptions withRun(Run r) {
-        return new JobOptions(input, output, model, modelCard, classifier, table, r);
+        return new JobOptions(input, output, model, modelCard, classifier, table, r, inputIsList);
     }
 
     /** A copy with a fixed number of partitions per commit chunk (0 = sized). */
     public JobOptions withPartitions(int n) {
-        return withRun(new Run(run.master(), n, run.commitEvery(), run.outputMode(), run.progressSeconds(), run.sparkConf()));
+        return withRun(new Run(run.master(), n, run.commitEvery(), run.outputMode(), run.progressSeconds(), run.sparkConf(),
+                run.readAhead()));
     }
 
     /** A copy that continues an existing output, committing every {@code filesPerCommit} files. */
     public JobOptions resuming(int filesPerCommit) {
         return withRun(new Run(run.master(), run.partitions(), filesPerCommit, OutputMode.RESUME, run.progressSeconds(),
-                run.sparkConf()));
+                run.sparkConf(), run.readAhead()));
+    }
+
+    /** A copy with other read-ahead settings. */
+    public JobOptions withReadAhead(ReadAhead r) {
+        return withRun(new Run(run.master(), run.partitions(), run.commitEvery(), run.outputMode(), run.progressSeconds(),
+                run.sparkConf(), r));
     }
 }

@@ -16,7 +16,7 @@ import org.sparkimage.core.RowBuilder;
  * @param length           bytes as listed
  * @param modificationTime as listed
  */
-record ListedFile(String path, long length, Timestamp modificationTime) {
+public record ListedFile(String path, long length, Timestamp modificationTime) {
     static final String PATH = "path";
     static final String LENGTH = "length";
     static final String MODIFICATION_TIME = "modificationTime";
@@ -25,7 +25,7 @@ record ListedFile(String path, long length, Timestamp modificationTime) {
     static final StructType SCHEMA = new StructType()
             .add(PATH, DataTypes.StringType, false)
             .add(LENGTH, DataTypes.LongType, false)
-            .add(MODIFICATION_TIME, DataTypes.TimestampType, false);
+            .add(MODIFICATION_TIME, DataTypes.TimestampType, true);
 
     /** A {@link #SCHEMA} row, read by field name. */
     static ListedFile of(Row row) {

@@ -27,8 +27,8 @@ abstract class ListingBinding implements RowBinding {
         this.embeddings = embeddings;
     }
 
-    /** The task's reader, created on first use from the driver's Hadoop settings. */
-    FileFetcher fetcher() {
+    /** The task's reader, created on first use from the driver's Hadoop settings (read-ahead threads share it). */
+    synchronized FileFetcher fetcher() {
         if (fetcher == null) fetcher = new FileFetcher(hadoopConf.value(), maxFileBytes);
         return fetcher;
     }

@@ -9,8 +9,11 @@ import org.sparkimage.core.RowBinding;
 
 /** Listed image files: one output row each ({@link ListedFileBinding}). */
 final class LooseFiles extends ListingSource {
-    LooseFiles(List<ListedFile> files, boolean embeddings) {
+    private final ReadAhead readAhead;
+
+    LooseFiles(List<ListedFile> files, boolean embeddings, ReadAhead readAhead) {
         super(files, embeddings);
+        this.readAhead = readAhead;
     }
 
     @Override
@@ -25,6 +28,6 @@ final class LooseFiles extends ListingSource {
 
     @Override
     public RowBinding binding(ClassifierSettings settings, Broadcast<Map<String, String>> hadoopConf) {
-        return new ListedFileBinding(hadoopConf, settings.maxImageBytes(), settings.embeddings());
+        return new ListedFileBinding(hadoopConf, settings.maxImageBytes(), settings.embeddings(), readAhead);
     }
 }

@@ -12,13 +12,17 @@ public final class SparkSessions {
     /**
      * Adds the product's required settings to {@code conf} without overriding what the user set:
      * ONNX Runtime telemetry off in executors (it crashes JVMs with long command lines and must
-     * never phone home), Spark's own console progress bar off (the job prints its own line).
+     * never phone home), Spark's own console progress bar off (the job prints its own line), and
+     * S3A's classic input stream: Hadoop 3.5's default, the analytics stream, sends a HEAD before
+     * every GET even when the length is known, two requests per image where one does
+     * (docs/cluster.md, "Object stores").
      */
     public static SparkConf withDefaults(SparkConf conf) {
         conf.set("spark.executorEnv.ORT_DISABLE_TELEMETRY", "1");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing("spark.sql.parquet.compression.codec", "zstd");
         conf.setIfMissing("spark.executor.heartbeatInterval", "5s");
+        conf.setIfMissing("spark.hadoop.fs.s3a.input.stream.type", "classic");
         return conf;
     }
 

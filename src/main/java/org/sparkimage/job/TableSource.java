@@ -1,6 +1,5 @@
 package org.sparkimage.job;
 
-import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.broadcast.Broadcast;
@@ -10,15 +9,18 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.StructType;
+import org.sparkimage.core.BinaryField;
 import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.core.PartitionClassifier;
 import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.core.RowBinding;
 
 /**
- * A Parquet table whose binary column holds encoded images, one output row per table row, named by
- * the id column or {@code <input>#<row id>}. Committed in one write job: a table has no listing to
+ * A Parquet table whose binary column (or binary field of a struct column, such as the Hugging Face
+ * {@code Image} feature's {@code image.bytes}: {@link BinaryField}) holds encoded images, one output
+ * row per table row, named by the id column (a struct field too, e.g. {@code image.path}) or
+ * {@code <input>#<row id>}. Committed in one write job: a table has no listing to
  * resume against.
  */
 final class TableSource implements InputSource {
@@ -44,18 +46,19 @@ final class TableSource implements InputSource {
         } catch (RuntimeException e) {
             throw new JobException(JobException.EXIT_INPUT, "input " + input + " is not a readable Parquet table: " + e.getMessage());
         }
-        List<String> columns = List.of(t.columns());
-        for (String c : new String[] {in.binaryColumn(), in.idColumn()}) {
-            if (c != null && !columns.contains(c)) {
-                throw new JobException(JobException.EXIT_INPUT, "table " + input + " has no column '" + c + "': " + columns);
-            }
+        BinaryField bytes;
+        try {
+            bytes = BinaryField.resolve(t.schema(), in.binaryColumn());
+            if (in.idColumn() != null) t.select(functions.col(in.idColumn())); // exists (a struct field too)?
+        } catch (Exception e) { // IllegalArgumentException, or Spark's AnalysisException (undeclared) for the id column
+            throw new JobException(JobException.EXIT_INPUT, "table " + input + ": " + e.getMessage());
         }
-        if (!(t.schema().apply(in.binaryColumn()).dataType() instanceof BinaryType)) {
-            throw new JobException(JobException.EXIT_INPUT, "column '" + in.binaryColumn() + "' is not binary");
-        }
+        Column content = bytes.field() < 0 ? t.col(t.columns()[bytes.column()])
+                : t.col(t.columns()[bytes.column()]).getField(((StructType) t.schema().fields()[bytes.column()].dataType())
+                .fieldNames()[bytes.field()]);
         Column id = in.idColumn() != null ? functions.col(in.idColumn()).cast("string")
                 : functions.concat(functions.lit(input + "#"), functions.monotonically_increasing_id().cast("string"));
-        return new TableSource(t.select(id.as(TableCellBinding.ID), functions.col(in.binaryColumn()).as(TableCellBinding.CONTENT)),
+        return new TableSource(t.select(id.as(TableCellBinding.ID), content.as(TableCellBinding.CONTENT)),
                 embeddings);
     }
 

@@ -54,7 +54,7 @@ final class TarShardImages implements Iterator<ImageInput> {
 
     private ImageInput advance() {
         try {
-            if (reader == null) reader = new TarReader(TarShards.tarStream(shard.path(), fetcher.open(shard.path())), maxMemberBytes);
+            if (reader == null) reader = new TarReader(TarShards.tarStream(shard.path(), fetcher.open(shard.path(), shard.size())), maxMemberBytes);
             TarReader.Member m = reader.next();
             if (m == null) {
                 end();

@@ -17,8 +17,9 @@ import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.core.RowBinding;
 
 /**
- * The transformer's binding: the image is one column of the input row (encoded bytes, or Spark's
- * image struct of decoded pixels); the output row is the input row plus the result struct (and
+ * The transformer's binding: the image is one column of the input row (encoded bytes, a binary field
+ * of a struct column such as Hugging Face's {@code image.bytes}, or Spark's image struct of decoded
+ * pixels); the output row is the input row plus the result struct (and
  * the embedding vector when asked for).
  */
 final class ColumnBinding implements RowBinding {
@@ -28,14 +29,20 @@ final class ColumnBinding implements RowBinding {
     static final List<String> IMAGE_STRUCT_FIELDS = List.of("origin", "height", "width", "nChannels", "mode", "data");
 
     private final int column;
+    private final int field;
     private final boolean imageStruct;
     private final long maxBytes;
     private final long maxPixels;
     private final int[] background;
     private final boolean embeddings;
 
-    ColumnBinding(int column, boolean imageStruct, long maxBytes, long maxPixels, int[] background, boolean embeddings) {
+    /**
+     * @param column the input column
+     * @param field  the binary field of a struct column, or -1 (a binary column, or Spark's image struct)
+     */
+    ColumnBinding(int column, int field, boolean imageStruct, long maxBytes, long maxPixels, int[] background, boolean embeddings) {
         this.column = column;
+        this.field = field;
         this.imageStruct = imageStruct;
         this.maxBytes = maxBytes;
         this.maxPixels = maxPixels;
@@ -49,8 +56,16 @@ final class ColumnBinding implements RowBinding {
     }
 
     private ImageInput fromBytes(Row row) {
-        byte[] data = row.isNullAt(column) ? null : (byte[]) row.get(column);
+        byte[] data = bytes(row);
         return ImageInput.inline(row, new ImageRef("", data == null ? 0 : data.length, null), data, maxBytes);
+    }
+
+    /** The encoded bytes: the column's, or its struct's field's; null when either is null. */
+    private byte[] bytes(Row row) {
+        if (row.isNullAt(column)) return null;
+        if (field < 0) return (byte[]) row.get(column);
+        Row struct = row.getStruct(column);
+        return struct.isNullAt(field) ? null : (byte[]) struct.get(field);
     }
 
     private ImageInput fromStruct(Row row) {

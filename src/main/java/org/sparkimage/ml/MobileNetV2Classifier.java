@@ -32,11 +32,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.BinaryType;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.sparkimage.core.BinaryField;
 import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.core.Int8Models;
 import org.sparkimage.core.ModelBundle;
@@ -100,7 +98,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     /** Spark's copy and load create stages by uid through this constructor. */
     public MobileNetV2Classifier(String uid) {
         this.uid = uid;
-        inputCol = new Param<>(this, "inputCol", "column with the image: encoded bytes (binary) or Spark's image struct");
+        inputCol = new Param<>(this, "inputCol", "column with the image: encoded bytes (binary, or a binary struct field such as a Hugging Face Image's image.bytes) or Spark's image struct");
         outputCol = new Param<>(this, "outputCol", "struct column for the result (status, error, label, probability, top_k, ...)");
         embeddingCol = new Param<>(this, "embeddingCol", "vector column for the pooled features when embeddings are on");
         embeddings = new BooleanParam(this, "embeddings", "add the model's pooled features as an ML vector column");
@@ -146,7 +144,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
 
     // Params: public accessors are how Spark finds them (Params.params lists public Param getters).
 
-    /** The Param: the column holding the image: encoded bytes (binary) or Spark's image struct (default {@code image}). */
+    /** The Param: the column holding the image: encoded bytes (binary, or a binary struct field such as {@code image.bytes}) or Spark's image struct (default {@code image}). */
     public Param<String> inputCol() { return inputCol; }
     /** The Param: the struct column of the result (default {@code classification}). */
     public Param<String> outputCol() { return outputCol; }
@@ -198,7 +196,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     /** Sets {@link #calibrationMethod()}. */
     public MobileNetV2Classifier setCalibrationMethod(String v) { set(calibrationMethod, v); int8 = null; broadcast = null; return this; }
 
-    /** The value of {@link #inputCol()}: the column holding the image: encoded bytes (binary) or Spark's image struct (default {@code image}). */
+    /** The value of {@link #inputCol()}: the column holding the image: encoded bytes (binary, or a binary struct field such as {@code image.bytes}) or Spark's image struct (default {@code image}). */
     public String getInputCol() { return $(inputCol); }
     /** The value of {@link #outputCol()}: the struct column of the result (default {@code classification}). */
     public String getOutputCol() { return $(outputCol); }
@@ -223,7 +221,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     /** The value of {@link #maxImageBytes()}: encoded images larger than this are TOO_LARGE error rows. */
     public long getMaxImageBytes() { return (Long) $(maxImageBytes); }
 
-    /** Sets {@link #inputCol()}: the column holding the image: encoded bytes (binary) or Spark's image struct (default {@code image}). */
+    /** Sets {@link #inputCol()}: the column holding the image: encoded bytes (binary, or a binary struct field such as {@code image.bytes}) or Spark's image struct (default {@code image}). */
     public MobileNetV2Classifier setInputCol(String v) { set(inputCol, v); return this; }
     /** Sets {@link #outputCol()}: the struct column of the result (default {@code classification}). */
     public MobileNetV2Classifier setOutputCol(String v) { set(outputCol, v); return this; }
@@ -278,11 +276,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
 
     @Override
     public StructType transformSchema(StructType schema) {
-        String in = getInputCol();
-        if (!Arrays.asList(schema.fieldNames()).contains(in)) {
-            throw new IllegalArgumentException("input column '" + in + "' is not in " + Arrays.toString(schema.fieldNames()));
-        }
-        imageStruct(schema.apply(in).dataType()); // checks the type
+        binding(schema, 0, new int[3]); // checks the input column and its type
         StructType out = schema.add(DataTypes.createStructField(newColumn(schema, getOutputCol()), PredictionSchema.RESULT, false));
         if (getEmbeddings()) {
             out = out.add(DataTypes.createStructField(newColumn(out, getEmbeddingCol()), SQLDataTypes.VectorType(), true));
@@ -300,8 +294,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         }
         ClassifierSettings settings = settings();
         StructType schema = dataset.schema();
-        ColumnBinding binding = new ColumnBinding(schema.fieldIndex(getInputCol()), imageStruct(schema.apply(getInputCol()).dataType()),
-                settings.maxImageBytes(), settings.decodeLimits().maxPixels(), card.preprocess().background(), getEmbeddings());
+        ColumnBinding binding = binding(schema, settings.maxImageBytes(), card.preprocess().background());
         PartitionClassifier classifier = new PartitionClassifier(broadcast(dataset.sparkSession().sparkContext(), m), settings,
                 binding, null);
         return dataset.toDF().mapPartitions(classifier, Encoders.row(outSchema));
@@ -339,13 +332,24 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
                 throw new IllegalArgumentException("int8 calibration: " + e.getMessage(), e);
             }
         }
-        if (imageStruct(dataset.schema().apply(getInputCol()).dataType())) {
+        StructType schema = dataset.schema();
+        if (inputIsImageStruct(schema)) {
             throw new IllegalArgumentException("int8 on Spark's image struct needs the calibration Param (a folder of images)");
         }
+        BinaryField field = BinaryField.resolve(schema, getInputCol());
+        String column = schema.fields()[field.column()].name();
         // Twice the images asked for, so that a few undecodable rows do not leave the sample short.
-        List<Row> rows = dataset.select(getInputCol()).where(org.apache.spark.sql.functions.col(getInputCol()).isNotNull())
+        List<Row> rows = dataset.toDF().select(org.apache.spark.sql.functions.col("`" + column.replace("`", "``") + "`"))
                 .limit(2 * q.calibrationImages()).collectAsList();
-        return rows.stream().map(r -> (byte[]) r.get(0)).iterator();
+        return rows.stream().map(r -> cellBytes(r, field)).filter(java.util.Objects::nonNull).iterator();
+    }
+
+    /** The encoded bytes in a one-column row of the input column, or null. */
+    private static byte[] cellBytes(Row r, BinaryField field) {
+        if (r.isNullAt(0)) return null;
+        if (field.field() < 0) return (byte[]) r.get(0);
+        Row struct = r.getStruct(0);
+        return struct.isNullAt(field.field()) ? null : (byte[]) struct.get(field.field());
     }
 
     @Override
@@ -386,12 +390,32 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         return broadcast;
     }
 
-    /** True for Spark's image struct, false for binary; anything else is refused. */
-    private static boolean imageStruct(DataType type) {
-        if (type instanceof BinaryType) return false;
-        if (type instanceof StructType s && List.of(s.fieldNames()).equals(ColumnBinding.IMAGE_STRUCT_FIELDS)) return true;
-        throw new IllegalArgumentException("the input column must be binary (encoded image bytes) or Spark's image struct "
-                + ColumnBinding.IMAGE_STRUCT_FIELDS + ", not " + type.simpleString());
+    /**
+     * The binding of {@link #inputCol()} in {@code schema}: Spark's image struct, or encoded bytes in
+     * a binary column or a binary struct field ({@code image.bytes}, or a Hugging Face {@code Image}
+     * struct itself: {@link BinaryField}); anything else is refused with a message naming it.
+     */
+    private ColumnBinding binding(StructType schema, long maxBytes, int[] background) {
+        String in = getInputCol();
+        long maxPixels = ClassifierSettings.decodeLimits(getMaxMegapixels(), getDecodeTimeoutSeconds()).maxPixels();
+        if (inputIsImageStruct(schema)) {
+            return new ColumnBinding(schema.fieldIndex(in), -1, true, maxBytes, maxPixels, background, getEmbeddings());
+        }
+        BinaryField bytes;
+        try {
+            bytes = BinaryField.resolve(schema, in);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("input column: " + e.getMessage() + "; it must hold encoded image bytes (binary,"
+                    + " or a binary field such as image.bytes) or be Spark's image struct " + ColumnBinding.IMAGE_STRUCT_FIELDS);
+        }
+        return new ColumnBinding(bytes.column(), bytes.field(), false, maxBytes, maxPixels, background, getEmbeddings());
+    }
+
+    /** Whether {@link #inputCol()} is Spark's image struct (decoded pixels) in {@code schema}. */
+    private boolean inputIsImageStruct(StructType schema) {
+        String in = getInputCol();
+        return Arrays.asList(schema.fieldNames()).contains(in) && schema.apply(in).dataType() instanceof StructType s
+                && List.of(s.fieldNames()).equals(ColumnBinding.IMAGE_STRUCT_FIELDS);
     }
 
     private static String newColumn(StructType schema, String name) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkimage.testing.ForkedProcess;
 import org.sparkimage.testing.LocalCluster;
 import org.sparkimage.testing.ReferenceData;
+import org.sparkimage.testing.S3Server;
 import org.sparkimage.testing.TestSpark;
 import org.sparkimage.testing.TestJson;
 
@@ -88,6 +89,40 @@ class ClusterIT {
         }
         System.out.printf("cluster vs local: max |p_cluster - p_local| = %.2e over %d files%n", worst, localRows.size());
         assertTrue(worst <= 1e-6, "cluster and local predictions differ by " + worst);
+    }
+
+    /**
+     * The shaded job jar reads {@code s3a://} on the cluster with its own S3A (nothing added with
+     * --jars or --packages), credentials given only as --conf: every photo labeled like the local
+     * run, and the secret in neither the driver's output nor any executor log.
+     */
+    @Test
+    void theJobJarReadsS3aWithItsOwnConnectorAndKeepsTheSecret() throws Exception {
+        try (S3Server s3 = S3Server.start(tmp.resolve("s3"))) {
+            s3.upload(ReferenceData.nsfwDir().resolve("images"), "cluster", "photos");
+            Path out = tmp.resolve("s3-cluster");
+            List<String> args = new ArrayList<>();
+            S3Server.sparkSettings(s3.port()).forEach((k, v) -> args.addAll(List.of("--conf", k + "=" + v)));
+            args.addAll(List.of("--input", "s3a://cluster/photos", "--output", out.toString(), "--progress-seconds", "0"));
+            String output;
+            try (ForkedProcess job = submit("s3a", args.toArray(String[]::new))) {
+                assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output());
+                output = job.output();
+            }
+            Dataset<Row> rows = TestSpark.session().read().parquet(out.resolve("predictions").toString());
+            assertEquals(referenceImageCount(), rows.count());
+            assertEquals(referenceImageCount(), rows.filter("status = 'ok'").count());
+            assertFalse(output.contains(S3Server.SECRET_KEY), "secret in the driver's output");
+            for (String sub : List.of("logs", "work")) {
+                if (!Files.isDirectory(cluster.dir().resolve(sub))) continue;
+                try (Stream<Path> logs = Files.walk(cluster.dir().resolve(sub))) {
+                    for (Path f : logs.filter(p -> Files.isRegularFile(p) && !p.toString().endsWith(".jar")).toList()) {
+                        assertFalse(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1).contains(S3Server.SECRET_KEY),
+                                "secret in " + f);
+                    }
+                }
+            }
+        }
     }
 
     @Test

@@ -46,7 +46,7 @@ class HdfsRoundTripTest {
                 out.write(org.sparkimage.model.DefaultModel.bytes());
             }
             JobOptions fromHdfs = new JobOptions(root + "/images", output, model, null,
-                    org.sparkimage.core.ClassifierSettings.DEFAULTS, null, JobOptions.Run.DEFAULT);
+                    org.sparkimage.core.ClassifierSettings.DEFAULTS, null, JobOptions.Run.DEFAULT, false);
             JobSummary first = ClassificationJob.run(TestSpark.session(), fromHdfs, quiet);
             assertEquals(3, first.counts().images());
             assertEquals(org.sparkimage.util.Sha256.hex(org.sparkimage.model.DefaultModel.bytes()), first.model().sha256());

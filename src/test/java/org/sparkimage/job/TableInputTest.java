@@ -76,6 +76,41 @@ class TableInputTest {
         }
     }
 
+    /**
+     * A Hugging Face dataset's Parquet: the {@code Image} feature is struct<bytes, path>.
+     * {@code --binary-column image.bytes --id-column image.path} (and the struct itself as the
+     * column) give the rows of the same bytes in a plain binary column.
+     */
+    @Test
+    void huggingFaceImageStructsAreReadByTheirBytesField() throws Exception {
+        StructType hfImage = new StructType().add("bytes", DataTypes.BinaryType).add("path", DataTypes.StringType);
+        StructType schema = new StructType().add("image", hfImage).add("raw", DataTypes.BinaryType).add("label", DataTypes.LongType);
+        List<Row> rows = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("samples"))) {
+            for (Path p : s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().limit(4).toList()) {
+                byte[] b = Files.readAllBytes(p);
+                rows.add(RowFactory.create(RowFactory.create(b, p.getFileName().toString()), b, 1L));
+            }
+        }
+        rows.add(RowFactory.create(RowFactory.create(null, "missing.jpg"), null, 0L));
+        Path table = tmp.resolve("hf.parquet");
+        TestSpark.session().createDataFrame(rows, schema).coalesce(1).write().parquet(table.toString());
+        PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+        assertEquals(0, ClassifyCommand.execute(quiet, "--input", table.toString(), "--binary-column", "raw", "--id-column",
+                "image.path", "--output", tmp.resolve("raw").toString(), "--progress-seconds", "0"));
+        Map<String, Row> raw = byName(tmp.resolve("raw/predictions"));
+        assertEquals(rows.size(), raw.size());
+        for (String column : List.of("image.bytes", "image")) {
+            Path out = tmp.resolve("out-" + column);
+            assertEquals(0, ClassifyCommand.execute(quiet, "--input", table.toString(), "--binary-column", column, "--id-column",
+                    "image.path", "--output", out.toString(), "--progress-seconds", "0"));
+            Map<String, Row> got = byName(out.resolve("predictions"));
+            assertEquals(raw, got, column);
+        }
+        assertEquals("EMPTY", raw.get("missing.jpg").getAs("error_code"));
+        assertEquals("ok", raw.get(rows.get(0).getStruct(0).getString(1)).getAs("status"));
+    }
+
     @Test
     void badTableArgumentsAreExitCodes() throws Exception {
         Path table = tmp.resolve("t");

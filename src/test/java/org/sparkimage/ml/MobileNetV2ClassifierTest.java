@@ -170,6 +170,44 @@ class MobileNetV2ClassifierTest {
         assertFalse(Files.exists(modelFile));
     }
 
+    /**
+     * A Hugging Face {@code Image} column (struct<bytes, path>): {@code image.bytes} and the struct
+     * itself give the predictions of the same bytes in a binary column; a null struct or null bytes
+     * is an EMPTY row.
+     */
+    @Test
+    void readsTheBytesFieldOfAHuggingFaceImageStruct() throws Exception {
+        StructType hfImage = new StructType().add("bytes", DataTypes.BinaryType).add("path", DataTypes.StringType);
+        StructType schema = new StructType().add("id", DataTypes.StringType).add("image", hfImage).add("raw", DataTypes.BinaryType);
+        List<Row> rows = new ArrayList<>();
+        for (Path p : samples()) {
+            byte[] b = Files.readAllBytes(p);
+            rows.add(RowFactory.create(p.getFileName().toString(), RowFactory.create(b, p.getFileName().toString()), b));
+        }
+        rows.add(RowFactory.create("null-struct", null, null));
+        rows.add(RowFactory.create("null-bytes", RowFactory.create(null, "x.jpg"), null));
+        Dataset<Row> input = TestSpark.session().createDataFrame(rows, schema);
+        Map<String, Row> fromRaw = byId(new MobileNetV2Classifier().setInputCol("raw").transform(input), 3);
+        for (String col : List.of("image.bytes", "image")) {
+            Dataset<Row> out = new MobileNetV2Classifier().setInputCol(col).transform(input);
+            assertEquals(List.of("id", "image", "raw", "classification"), List.of(out.columns()));
+            Map<String, Row> got = byId(out, 3);
+            assertEquals(rows.size(), got.size());
+            for (Row r : rows) assertEquals(fromRaw.get(r.getString(0)), got.get(r.getString(0)), col + " " + r.getString(0));
+            assertEquals("EMPTY", got.get("null-bytes").getAs("error_code"));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MobileNetV2Classifier().setInputCol("image.path").transformSchema(schema));
+        assertTrue(e.getMessage().contains("not binary"), e.getMessage());
+    }
+
+    /** The result struct of each row, by the row's id. */
+    private static Map<String, Row> byId(Dataset<Row> out, int resultColumn) {
+        Map<String, Row> m = new HashMap<>();
+        for (Row r : out.collectAsList()) m.put(r.getString(0), r.getStruct(resultColumn));
+        return m;
+    }
+
     @Test
     void refusesWrongColumnsWithReadableMessages() {
         StructType schema = new StructType().add("image", DataTypes.StringType).add("classification", DataTypes.BinaryType);
