@@ -51,23 +51,35 @@ class Int8QuantizerTest {
     static void quantize() throws Exception {
         fp32 = DefaultModel.bytes();
         card = DefaultModel.embeddedCard(fp32);
-        photos = new ArrayList<>();
-        try (Stream<Path> s = Files.list(ReferenceData.nsfwDir().resolve("images"))) {
-            for (Path p : s.sorted().toList()) photos.add(Files.readAllBytes(p));
-        }
+        photos = read(ReferenceData.nsfwDir().resolve("images"));
         int8 = Int8Quantizer.quantize(fp32, photos.iterator(), 256, CalibrationMethod.PERCENTILE, DecodeLimits.DEFAULT, 2);
     }
 
     @Test
-    void agreesWithFp32OnTheReferencePhotographs() throws Exception {
-        int n = photos.size();
+    void agreesWithFp32OnTheShippedPhotographs() throws Exception {
+        assertEquals(photos.size(), int8.used(), "every photograph calibrates");
+        assertAgrees(photos, int8.model());
+    }
+
+    /** The 73 photographs of the full reference set, calibrated on themselves as a job calibrates on its input. */
+    @Test
+    void agreesWithFp32OnTheFullReferenceSet() throws Exception {
+        List<byte[]> full = read(ReferenceData.fullNsfwDir().resolve("images"));
+        assertEquals(73, full.size());
+        byte[] model = Int8Quantizer.quantize(fp32, full.iterator(), 256, CalibrationMethod.PERCENTILE, DecodeLimits.DEFAULT, 2).model();
+        assertAgrees(full, model);
+    }
+
+    /** Zero confident top-1 flips (fp32 margin over 0.2) and a mean max-over-classes |dp| of at most 0.02. */
+    private static void assertAgrees(List<byte[]> images, byte[] int8Model) throws Exception {
+        int n = images.size();
         FloatBuffer tensors = ByteBuffer.allocateDirect(n * card.tensorSize() * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
         Preprocessor pre = new Preprocessor(card);
         GuardedImageDecoder decoder = new GuardedImageDecoder(DecodeLimits.DEFAULT, card.preprocess().background());
-        for (int i = 0; i < n; i++) pre.write(decoder.decode(photos.get(i), ScaleHint.FULL_RESOLUTION).pixels(), tensors, i);
+        for (int i = 0; i < n; i++) pre.write(decoder.decode(images.get(i), ScaleHint.FULL_RESOLUTION).pixels(), tensors, i);
         float[] a;
         float[] b;
-        try (OrtEngine f = new OrtEngine(fp32, card, 2); OrtEngine q = new OrtEngine(int8.model(), card, 2)) {
+        try (OrtEngine f = new OrtEngine(fp32, card, 2); OrtEngine q = new OrtEngine(int8Model, card, 2)) {
             a = f.run(tensors, n, false).scores();
             b = q.run(tensors, n, false).scores();
         }
@@ -87,9 +99,16 @@ class Int8QuantizerTest {
             System.out.printf(Locale.ROOT, "photo %2d: fp32 %s %.3f, int8 %s %.3f, max |dp| %.4f%n", i, card.labels().get(argmax(pa)),
                     pa[argmax(pa)], card.labels().get(argmax(pb)), pb[argmax(pb)], drift);
         }
-        assertEquals(n, int8.used(), "every photograph calibrates");
         assertEquals(0, confidentFlips, "confident top-1 flips");
         assertTrue(sumDrift / n <= 0.02, "mean max |dp| " + sumDrift / n);
+    }
+
+    private static List<byte[]> read(Path dir) throws java.io.IOException {
+        List<byte[]> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.sorted().toList()) out.add(Files.readAllBytes(p));
+        }
+        return out;
     }
 
     @Test

@@ -222,6 +222,33 @@ class MobileNetV2ClassifierTest {
         assertThrows(IllegalArgumentException.class, () -> c.setDecodeMode("fast"));
     }
 
+    @Test
+    void anInt8StageCalibratesOnItsInputRowsOnceAndSaysSo() throws Exception {
+        List<Row> rows = new ArrayList<>();
+        try (Stream<Path> s = Files.list(ReferenceData.nsfwDir().resolve("images"))) {
+            for (Path p : s.sorted().toList()) rows.add(RowFactory.create(p.getFileName().toString(), Files.readAllBytes(p), rows.size()));
+        }
+        rows.add(RowFactory.create("null", null, rows.size()));
+        SparkSession spark = TestSpark.session();
+        Dataset<Row> input = spark.createDataFrame(rows, BYTES);
+        MobileNetV2Classifier fp32 = new MobileNetV2Classifier();
+        MobileNetV2Classifier int8 = new MobileNetV2Classifier().setPrecision("int8");
+        List<Row> a = fp32.transform(input).collectAsList();
+        List<Row> b = int8.transform(input).collectAsList();
+        List<Row> again = int8.transform(input).collectAsList();
+        String int8Sha = b.get(0).getStruct(3).getAs("model_sha256");
+        assertFalse(int8Sha.equals(a.get(0).getStruct(3).getAs("model_sha256")), "int8 rows name the int8 model");
+        assertEquals(int8Sha, again.get(0).getStruct(3).<String>getAs("model_sha256"), "built once: the same model again");
+        assertEquals("EMPTY", b.get(rows.size() - 1).getStruct(3).getAs("error_code"));
+        for (int i = 0; i < rows.size() - 1; i++) {
+            Row ra = a.get(i).getStruct(3);
+            Row rb = b.get(i).getStruct(3);
+            assertEquals("ok", rb.getAs("status"), rows.get(i).getString(0));
+            assertEquals(ra.<Float>getAs("probability"), rb.<Float>getAs("probability"), 0.08, rows.get(i).getString(0));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new MobileNetV2Classifier().setPrecision("int4"));
+    }
+
     private static List<Path> samples() throws Exception {
         try (Stream<Path> s = Files.list(Path.of("samples"))) {
             return s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
