@@ -47,8 +47,9 @@ public final class ClassifierOptions {
 
     @Option(names = "--precision", paramLabel = "P",
             description = "fp32: the model as it is; int8: the product quantizes it first (int8 weights and activations,"
-                    + " calibrated on --calibration-images images; see docs/throughput.md for speed and agreement)."
-                    + " Needs a CPU with VNNI to be fast and exact (warned otherwise). Default: ${DEFAULT-VALUE}.")
+                    + " calibrated on --calibration-images images), measured 2.2x the inference rate and 1.65x the job's on"
+                    + " ImageNet-sized JPEGs; against fp32 on 126 wallpapers no confident top-1 flip, mean |dp| 0.011"
+                    + " (docs/throughput.md). Needs a CPU with VNNI (warned otherwise). Default: ${DEFAULT-VALUE}.")
     Precision precision = Quantization.DEFAULT_PRECISION;
 
     @Option(names = "--calibration", paramLabel = "PATH",
