@@ -15,6 +15,7 @@ import org.sparkimage.core.ModelBundle;
 import org.sparkimage.core.Quantization;
 import org.sparkimage.image.DecodeMode;
 import org.sparkimage.model.quant.Precision;
+import org.sparkimage.job.CalibrationFiles;
 import org.sparkimage.job.SparkSessions;
 
 import picocli.CommandLine;
@@ -151,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             Path source = calibration != null ? calibration : sources;
             ModelBundle int8 = Int8Models.prepare(fp32, Quantization.int8().withCalibration(source.toString()),
-                    Int8Models.files(source.toString(), spark.sparkContext().hadoopConfiguration(), ClassifierSettings.DEFAULT_MAX_IMAGE_BYTES),
+                    CalibrationFiles.of(source.toString(), spark.sparkContext().hadoopConfiguration(), ClassifierSettings.DEFAULT_MAX_IMAGE_BYTES),
                     ClassifierSettings.DEFAULTS, log);
             Path file = output.resolve("models").resolve("int8.onnx");
             java.nio.file.Files.createDirectories(file.getParent());

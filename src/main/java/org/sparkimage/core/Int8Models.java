@@ -87,7 +87,10 @@ public final class Int8Models {
     /**
      * The files under {@code source} (a file, folder walked recursively, or glob, through its Hadoop
      * file system), sorted by path, read one at a time as they are consumed; files larger than
-     * {@code maxBytes} and names starting with {@code .} or {@code _} are left out.
+     * {@code maxBytes} and names starting with {@code .} or {@code _} are left out. For a calibration
+     * folder named by the ML transformer's Param; the CLI lists through {@code job.CalibrationFiles}
+     * (its input lister), which walks large local folders faster ({@code listFiles} costs ~3 ms a
+     * local file).
      *
      * @throws IOException when {@code source} cannot be listed or matches nothing
      */

@@ -140,7 +140,7 @@ public final class ClassificationJob {
         }
         String source = q.calibration() != null ? q.calibration() : o.input();
         try {
-            return Int8Models.prepare(bundle, q, Int8Models.files(source, hadoop, o.classifier().maxImageBytes()),
+            return Int8Models.prepare(bundle, q, CalibrationFiles.of(source, hadoop, o.classifier().maxImageBytes()),
                     o.classifier(), console);
         } catch (IOException | IllegalArgumentException e) {
             throw new JobException(JobException.EXIT_MODEL, e.getMessage());

@@ -65,7 +65,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         try {
             ModelBundle fp32 = ModelBundle.resolve(model, modelCard, hadoop);
             if (fp32.precision() == Precision.INT8) throw new IllegalArgumentException("model " + model + " is already int8");
-            ModelBundle int8 = Int8Models.prepare(fp32, q, Int8Models.files(calibration, hadoop,
+            ModelBundle int8 = Int8Models.prepare(fp32, q, CalibrationFiles.of(calibration, hadoop,
                     ClassifierSettings.DEFAULT_MAX_IMAGE_BYTES), ClassifierSettings.DEFAULTS, console);
             if (output.getParent() != null) Files.createDirectories(output.getParent());
             Files.write(output, int8.bytes());
