@@ -22,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.ml.MobileNetV2Classifier;
 import org.sparkimage.testing.ReferenceData;
-import org.sparkimage.testing.TestSpark;
 
 /**
  * {@code classify_image} in a real SparkSession built with the extension: the README's queries over
@@ -35,7 +34,6 @@ class ClassifyImageSqlTest {
     static Path tmp;
     static Path images;
     static SparkSession spark;
-    static SparkSession previous;
     static int files;
 
     @BeforeAll
@@ -49,18 +47,12 @@ class ClassifyImageSqlTest {
         try (Stream<Path> s = Files.list(images)) {
             files = (int) s.count();
         }
-        // A session of the shared test SparkContext, built with the extension (the spark.sql.extensions
-        // conf path is what the Connect server test uses; a running SparkContext cannot take it).
-        previous = TestSpark.session();
-        SparkSession.clearActiveSession();
-        SparkSession.clearDefaultSession();
-        spark = SparkSession.builder().withExtensions(new ImageFunctions()).getOrCreate();
+        spark = ImageFunctionSession.start();
     }
 
     @AfterAll
     static void restore() {
-        SparkSession.setActiveSession(previous);
-        SparkSession.setDefaultSession(previous);
+        ImageFunctionSession.restore();
     }
 
     private static String table() {
