@@ -3,8 +3,6 @@ package org.sparkimage.sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkimage.testing.ForkedJvm;
 import org.sparkimage.testing.ForkedProcess;
 import org.sparkimage.testing.ReferenceData;
 
@@ -46,9 +43,9 @@ class ConnectServerTest {
             port = free.getLocalPort();
         }
         String clientOut;
-        try (ForkedProcess server = java(tmp.resolve("server.log"), serverClasspath(), ConnectServerMain.class, List.of("" + port))) {
+        try (ForkedProcess server = Jvms.start(tmp.resolve("server.log"), Jvms.projectClasspath("target/connect/server"), ConnectServerMain.class, List.of("" + port))) {
             assertTrue(server.awaitLine("READY"::equals, Duration.ofSeconds(90)), server.output());
-            try (ForkedProcess client = java(tmp.resolve("client.log"), clientClasspath(), ConnectClientMain.class,
+            try (ForkedProcess client = Jvms.start(tmp.resolve("client.log"), Jvms.connectClientClasspath(), ConnectClientMain.class,
                     List.of("" + port, images.toString(), tmp.resolve("ctas").toString()))) {
                 int exit = client.waitFor(Duration.ofSeconds(120));
                 clientOut = client.output();
@@ -88,49 +85,5 @@ class ConnectServerTest {
             if (line.startsWith(kind + "\t")) l.add(line.split("\t", -1));
         }
         return l;
-    }
-
-    /** The project, its tests and its test classpath, plus the Connect server's jars. */
-    private static String serverClasspath() throws IOException {
-        List<String> cp = new ArrayList<>(List.of(Path.of("target/test-classes").toAbsolutePath().toString(),
-                Path.of("target/classes").toAbsolutePath().toString()));
-        cp.addAll(jars("target/connect/server"));
-        cp.addAll(List.of(Files.readString(Path.of("target/test-classpath.txt")).trim().split(File.pathSeparator)));
-        return String.join(File.pathSeparator, cp);
-    }
-
-    /**
-     * The Connect client and the libraries it does not bundle: the test classpath without classic
-     * Spark (core, catalyst, sql, mllib, sql-api, which the client jar repackages) and without the project.
-     */
-    private static String clientClasspath() throws IOException {
-        List<String> cp = new ArrayList<>(List.of(Path.of("target/test-classes").toAbsolutePath().toString()));
-        cp.addAll(jars("target/connect/client"));
-        for (String jar : Files.readString(Path.of("target/test-classpath.txt")).trim().split(File.pathSeparator)) {
-            String name = Path.of(jar).getFileName().toString();
-            if (name.matches("spark-(core|catalyst|sql|sql-api|mllib|mllib-local|streaming|graphx|yarn)_.*")) continue;
-            cp.add(jar);
-        }
-        return String.join(File.pathSeparator, cp);
-    }
-
-    private static List<String> jars(String dir) throws IOException {
-        Path d = Path.of(dir);
-        assertTrue(Files.isDirectory(d), dir + " is missing: build with mvn (the connect-jars execution) first");
-        try (Stream<Path> s = Files.list(d)) {
-            return s.map(p -> p.toAbsolutePath().toString()).sorted().toList();
-        }
-    }
-
-    private static ForkedProcess java(Path log, String classpath, Class<?> main, List<String> args) throws IOException {
-        Path argFile = log.resolveSibling(log.getFileName() + ".args");
-        Files.writeString(argFile, "-cp \"" + classpath + "\"\n");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dlog4j2.configurationFile=" + Path.of("conf/log4j2.properties").toAbsolutePath()));
-        command.addAll(List.of(ForkedJvm.moduleFlags().split("\\s+")));
-        command.add("@" + argFile);
-        command.add(main.getName());
-        command.addAll(args);
-        return ForkedProcess.start(log, command);
     }
 }
