@@ -46,7 +46,10 @@ public final class SqlPathBench {
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         for (int round = 0; round <= rounds; round++) {
             Path out = work.resolve("round-" + round);
-            double job = time(() -> ClassificationJob.run(spark, JobOptions.of(corpus, out.resolve("job").toString()), quiet));
+            JobOptions jobOptions = JobOptions.of(corpus, out.resolve("job").toString());
+            jobOptions = jobOptions.withRun(withOverwrite(jobOptions.run()));
+            JobOptions o = jobOptions;
+            double job = time(() -> ClassificationJob.run(spark, o, quiet));
             double ml = time(() -> write(new MobileNetV2Classifier().setInputCol("content")
                     .transform(spark.read().format("binaryFile").load(corpus)).select("path", "classification"), out.resolve("ml")));
             double sql = time(() -> write(spark.sql("SELECT path, classify_image(content) AS classification FROM binaryFile.`"
@@ -64,6 +67,11 @@ public final class SqlPathBench {
             System.out.printf("| %s | %.1f | %.2f |%n", e.getKey(), median(e.getValue()), median(e.getValue()) / base);
         }
         spark.stop();
+    }
+
+    private static JobOptions.Run withOverwrite(JobOptions.Run r) {
+        return new JobOptions.Run(r.master(), r.partitions(), r.commitEvery(), JobOptions.OutputMode.OVERWRITE, r.progressSeconds(),
+                r.sparkConf(), r.readAhead(), r.partitionBy());
     }
 
     private interface Step {
