@@ -9,6 +9,8 @@ import org.apache.spark.sql.catalyst.expressions.ApplyFunctionExpression;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.catalyst.util.MapData;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 import scala.Function1;
@@ -56,6 +58,10 @@ public final class ImageFunctions implements Function1<SparkSessionExtensions, B
         if (v == null) return ClassifyImageOptions.DEFAULTS;
         if (v instanceof UTF8String s) return ClassifyImageOptions.parse(s.toString());
         if (v instanceof MapData m) {
+            if (!(e.dataType() instanceof MapType t) || !(t.keyType() instanceof StringType) || !(t.valueType() instanceof StringType)) {
+                throw new IllegalArgumentException("classify_image: options must be a map<string,string>, got "
+                        + e.dataType().simpleString() + " (quote the values: map('top_k', '3'))");
+            }
             Map<String, String> o = new HashMap<>();
             for (int i = 0; i < m.numElements(); i++) {
                 Object value = m.valueArray().isNullAt(i) ? null : m.valueArray().getUTF8String(i);

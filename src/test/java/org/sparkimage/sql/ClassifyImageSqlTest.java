@@ -132,6 +132,9 @@ class ClassifyImageSqlTest {
         Exception int8 = assertThrows(Exception.class,
                 () -> spark.sql("SELECT classify_image(content, 'precision=int8') FROM " + table()).collect());
         assertTrue(messages(int8).contains("not available per row"), messages(int8));
+        Exception typed = assertThrows(Exception.class,
+                () -> spark.sql("SELECT classify_image(content, map('top_k', 3)) FROM " + table()).collect());
+        assertTrue(messages(typed).contains("map<string,string>"), messages(typed));
     }
 
     @Test
