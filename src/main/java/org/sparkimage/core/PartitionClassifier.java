@@ -20,11 +20,6 @@ import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
 import org.sparkimage.engine.EngineRegistry;
 import org.sparkimage.engine.OrtEngine;
-import org.sparkimage.image.DecodedImage;
-import org.sparkimage.image.ImageDecodeException;
-import org.sparkimage.image.ImageDecoder;
-import org.sparkimage.image.Preprocessor;
-import org.sparkimage.image.ScaleHint;
 import org.sparkimage.model.ModelCard;
 
 /**
@@ -82,9 +77,7 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
         private final ArrayDeque<Row> ready = new ArrayDeque<>();
         private final ModelBundle bundle = model.value();
         private final ModelCard card = bundle.card();
-        private final Preprocessor preprocessor = new Preprocessor(card);
-        private final ImageDecoder decoder = settings.decoder(card);
-        private final ScaleHint hint = settings.scaleHint(preprocessor);
+        private final TensorWriter tensors = new TensorWriter(card, settings);
         private final TopK topK = new TopK(settings.topK(), card.labels(), card.output().kind() == ModelCard.OutputKind.LOGITS);
         private final PartitionMeter meter = new PartitionMeter();
         private final OrtEngine engine;
@@ -145,25 +138,14 @@ public final class PartitionClassifier implements MapPartitionsFunction<Row, Row
             ImageInput in = images.next();
             long t1 = System.nanoTime();
             meter.readNs += t1 - t0;
-            try {
-                if (in.failure() != null) {
-                    filling.addError(in, ClassificationResult.error(in.failure().code(), in.failure().getMessage(), bundle.sha256()));
-                    return true;
-                }
-                DecodedImage img = in.pixels();
-                if (img == null) {
-                    meter.bytesRead(in.bytes().length);
-                    img = decoder.decode(in.bytes(), hint);
-                }
-                preprocessor.write(img.pixels(), filling.tensors, filling.slots());
-                filling.addImage(in, img.width(), img.height());
-            } catch (ImageDecodeException e) {
-                filling.addError(in, ClassificationResult.error(ErrorCode.of(e.code()), e.getMessage(), bundle.sha256()));
-            } catch (RuntimeException | StackOverflowError e) {
-                filling.addError(in, ClassificationResult.error(ErrorCode.INTERNAL, "unexpected failure: " + e, bundle.sha256()));
-            } finally {
-                meter.decodeNs += System.nanoTime() - t1;
+            if (in.failure() == null && in.pixels() == null) meter.bytesRead(in.bytes().length);
+            TensorWriter.Written w = tensors.write(in, filling.tensors, filling.slots());
+            if (w.failure() != null) {
+                filling.addError(in, ClassificationResult.error(w.failure().code(), w.failure().getMessage(), bundle.sha256()));
+            } else {
+                filling.addImage(in, w.width(), w.height());
             }
+            meter.decodeNs += System.nanoTime() - t1;
             return true;
         }
 

@@ -58,7 +58,8 @@ public final class ClassificationJob {
         Path out = new Path(o.output());
         FileSystem outFs = out.getFileSystem(hadoop);
         boolean resuming = prepareOutput(o, outFs, out);
-        PredictionStore store = new PredictionStore(spark, outFs, out, PredictionSchema.schema(o.classifier().embeddings()));
+        PredictionStore store = new PredictionStore(spark, outFs, out, PredictionSchema.schema(o.classifier().embeddings()),
+                o.run().partitionBy());
         if (resuming) store.recover();
         RunSummarizer summarizer = new RunSummarizer(spark, outFs, out);
         List<String> earlierRuns = resuming ? summarizer.earlierRuns() : List.of();

@@ -63,6 +63,12 @@ public final class ClassifyCommand implements Callable<Integer> {
                     + " loses at most the chunk in flight. Default: ${DEFAULT-VALUE}.")
     int commitEvery = JobOptions.DEFAULT_COMMIT_EVERY;
 
+    @Option(names = "--partition-by", paramLabel = "COL",
+            description = "Write <output>/predictions partitioned by this column (one folder per value, e.g. label=Neutral;"
+                    + " error rows under label=__HIVE_DEFAULT_PARTITION__): label, status, error_code or model_sha256."
+                    + " Works with --resume.")
+    String partitionBy;
+
     @Option(names = "--overwrite", description = "Replace the output directory if it exists.")
     boolean overwrite;
 
@@ -137,7 +143,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         return new JobOptions(input != null ? input : inputList, output, model, modelCard, classifier.settings(),
                 binaryColumn == null ? null : new JobOptions.TableInput(binaryColumn, idColumn),
                 new JobOptions.Run(master, partitions, commitEvery, mode, progressSeconds, sparkConf,
-                        ReadAhead.of(readAheadFiles, readAheadMb, readAheadThreads)), inputList != null);
+                        ReadAhead.of(readAheadFiles, readAheadMb, readAheadThreads), partitionBy), inputList != null);
     }
 
     /** Runs the command and returns its exit status (for tests and {@link #main}). */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.sparkimage.core.ClassifierSettings;
+import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.image.DecodeMode;
 
 /**
@@ -62,9 +63,18 @@ public record JobOptions(String input, String output, String model, Path modelCa
      * @param progressSeconds interval of the console progress line; 0 = off
      * @param sparkConf       extra Spark settings
      * @param readAhead       how far tasks read remote files ahead of decoding
+     * @param partitionBy     a predictions column whose values name the table's sub-folders
+     *                        ({@link #PARTITION_COLUMNS}), or null for one flat folder
      */
     public record Run(String master, int partitions, int commitEvery, OutputMode outputMode, int progressSeconds,
-                      Map<String, String> sparkConf, ReadAhead readAhead) {
+                      Map<String, String> sparkConf, ReadAhead readAhead, String partitionBy) {
+        /**
+         * The predictions columns {@code --partition-by} accepts: few distinct values each, so few
+         * folders (a path or a probability would make one folder per row).
+         */
+        public static final java.util.List<String> PARTITION_COLUMNS = java.util.List.of(PredictionSchema.LABEL,
+                PredictionSchema.STATUS, PredictionSchema.ERROR_CODE, PredictionSchema.MODEL_SHA256);
+
         /** Checks the values and copies the settings. */
         public Run {
             if (partitions < 0) throw new IllegalArgumentException("--partitions must be >= 0");
@@ -72,12 +82,15 @@ public record JobOptions(String input, String output, String model, Path modelCa
             if (progressSeconds < 0) throw new IllegalArgumentException("--progress-seconds must be >= 0");
             if (outputMode == null) throw new IllegalArgumentException("output mode is required");
             if (readAhead == null) throw new IllegalArgumentException("read-ahead settings are required");
+            if (partitionBy != null && !PARTITION_COLUMNS.contains(partitionBy)) {
+                throw new IllegalArgumentException("--partition-by must be one of " + PARTITION_COLUMNS + ", got " + partitionBy);
+            }
             sparkConf = Map.copyOf(sparkConf);
         }
 
         /** The defaults: local or spark-submit's master, sized partitions, refuse an existing output. */
         public static final Run DEFAULT = new Run(null, 0, DEFAULT_COMMIT_EVERY, OutputMode.CREATE, DEFAULT_PROGRESS_SECONDS, Map.of(),
-                ReadAhead.DEFAULT);
+                ReadAhead.DEFAULT, null);
     }
 
     /** Checks what no single part can check alone. */
@@ -138,18 +151,24 @@ public record JobOptions(String input, String output, String model, Path modelCa
     /** A copy with a fixed number of partitions per commit chunk (0 = sized). */
     public JobOptions withPartitions(int n) {
         return withRun(new Run(run.master(), n, run.commitEvery(), run.outputMode(), run.progressSeconds(), run.sparkConf(),
-                run.readAhead()));
+                run.readAhead(), run.partitionBy()));
     }
 
     /** A copy that continues an existing output, committing every {@code filesPerCommit} files. */
     public JobOptions resuming(int filesPerCommit) {
         return withRun(new Run(run.master(), run.partitions(), filesPerCommit, OutputMode.RESUME, run.progressSeconds(),
-                run.sparkConf(), run.readAhead()));
+                run.sparkConf(), run.readAhead(), run.partitionBy()));
     }
 
     /** A copy with other read-ahead settings. */
     public JobOptions withReadAhead(ReadAhead r) {
         return withRun(new Run(run.master(), run.partitions(), run.commitEvery(), run.outputMode(), run.progressSeconds(),
-                run.sparkConf(), r));
+                run.sparkConf(), r, run.partitionBy()));
+    }
+
+    /** A copy whose predictions table is partitioned by {@code column} (null: not partitioned). */
+    public JobOptions withPartitionBy(String column) {
+        return withRun(new Run(run.master(), run.partitions(), run.commitEvery(), run.outputMode(), run.progressSeconds(),
+                run.sparkConf(), run.readAhead(), column));
     }
 }

@@ -36,18 +36,23 @@ final class PredictionStore {
     private final Path rewrite;
     private final Path replaced;
     private final StructType schema;
+    private final String partitionBy;
 
     /** What a resumed run finds: files still to label, rows kept, stale rows dropped. */
     record Plan(List<ListedFile> todo, long kept, long stale) {}
 
-    /** @param schema the rows' schema (with or without the embedding column) */
-    PredictionStore(SparkSession spark, FileSystem fs, Path output, StructType schema) {
+    /**
+     * @param schema      the rows' schema (with or without the embedding column)
+     * @param partitionBy the column whose values name the table's sub-folders, or null
+     */
+    PredictionStore(SparkSession spark, FileSystem fs, Path output, StructType schema, String partitionBy) {
         this.spark = spark;
         this.fs = fs;
         this.table = new Path(output, "predictions");
         this.rewrite = new Path(output, "predictions.rewrite");
         this.replaced = new Path(output, "predictions.replaced");
         this.schema = schema;
+        this.partitionBy = partitionBy;
     }
 
     Path table() {
@@ -62,10 +67,20 @@ final class PredictionStore {
         fs.delete(new Path(table, "_temporary"), true);
     }
 
-    /** The committed rows (an empty table when there are none yet). */
+    /**
+     * The committed rows (an empty table when there are none yet), columns in the schema's order
+     * (a partitioned table reads its partition column last; it is put back in place by name).
+     */
     Dataset<Row> committed() throws IOException {
         if (!fs.exists(table)) return spark.createDataFrame(List.of(), schema);
-        return spark.read().schema(schema).parquet(table.toString());
+        Dataset<Row> rows = spark.read().schema(schema).parquet(table.toString());
+        return rows.select(java.util.Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new));
+    }
+
+    /** A writer of {@code rows} into a table folder, partitioned when asked. */
+    private org.apache.spark.sql.DataFrameWriter<Row> writer(Dataset<Row> rows) {
+        org.apache.spark.sql.DataFrameWriter<Row> w = rows.write();
+        return partitionBy == null ? w : w.partitionBy(partitionBy);
     }
 
     /**
@@ -99,7 +114,7 @@ final class PredictionStore {
 
     /** Appends one chunk of rows as one committed write job. */
     void append(Dataset<Row> rows) {
-        rows.write().mode(SaveMode.Append).parquet(table.toString());
+        writer(rows).mode(SaveMode.Append).parquet(table.toString());
     }
 
     /** A run with nothing to label still leaves a (possibly empty) table behind. */
@@ -108,7 +123,7 @@ final class PredictionStore {
     }
 
     private void replaceWith(Dataset<Row> rows) throws IOException {
-        rows.write().mode(SaveMode.ErrorIfExists).parquet(rewrite.toString());
+        writer(rows).mode(SaveMode.ErrorIfExists).parquet(rewrite.toString());
         if (!fs.rename(table, replaced) || !fs.rename(rewrite, table)) {
             throw new IOException("cannot swap " + rewrite + " into " + table);
         }

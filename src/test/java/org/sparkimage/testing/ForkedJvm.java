@@ -57,7 +57,8 @@ public final class ForkedJvm {
         return Path.of("target/classes").toAbsolutePath() + java.io.File.pathSeparator + Files.readString(deps).trim();
     }
 
-    static String moduleFlags() throws IOException {
+    /** The JVM flags Spark needs on Java 17 (conf/java-module-flags.properties). */
+    public static String moduleFlags() throws IOException {
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(Path.of("conf/java-module-flags.properties"))) {
             p.load(in);
