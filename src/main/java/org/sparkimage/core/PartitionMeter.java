@@ -51,7 +51,8 @@ final class PartitionMeter {
         TaskContext task = TaskContext.get();
         String executor = SparkEnv.get() != null ? SparkEnv.get().executorId() : "driver";
         return new PartitionStats(
-                new PartitionStats.Task(task != null ? task.partitionId() : -1, executor, hostName()),
+                new PartitionStats.Task(task != null ? task.partitionId() : -1, executor, hostName(),
+                        System.getenv("CONTAINER_ID")),
                 new PartitionStats.Counts(images, errors, bytesRead, errorCodes, labels),
                 new PartitionStats.Nanos(readNs, decodeNs, inferenceNs.get(), waitNs,
                         Math.max(0, taskNs - readNs - decodeNs - waitNs), taskNs),

@@ -24,8 +24,10 @@ public record PartitionStats(Task task, Counts counts, Nanos nanos, Engine engin
      * @param partition  the partition id
      * @param executorId Spark's executor id ({@code driver} in local mode)
      * @param host       the executor's host name
+     * @param container  the YARN container the executor runs in ({@code CONTAINER_ID}, which the
+     *                   NodeManager sets in every container's environment); null off YARN
      */
-    public record Task(int partition, String executorId, String host) implements Serializable {}
+    public record Task(int partition, String executorId, String host, String container) implements Serializable {}
 
     /**
      * @param images     rows emitted, one per image
@@ -64,6 +66,7 @@ public record PartitionStats(Task task, Counts counts, Nanos nanos, Engine engin
             .add("partition", DataTypes.IntegerType, false)
             .add("executor_id", DataTypes.StringType, false)
             .add("host", DataTypes.StringType, false)
+            .add("container_id", DataTypes.StringType, true)
             .add("images", DataTypes.LongType, false)
             .add("errors", DataTypes.LongType, false)
             .add("bytes_read", DataTypes.LongType, false)
@@ -90,6 +93,7 @@ public record PartitionStats(Task task, Counts counts, Nanos nanos, Engine engin
     public Row toRow() {
         return new RowBuilder(SCHEMA)
                 .set("partition", task.partition()).set("executor_id", task.executorId()).set("host", task.host())
+                .set("container_id", task.container())
                 .set("images", counts.images()).set("errors", counts.errors()).set("bytes_read", counts.bytesRead())
                 .set("read_ns", nanos.read()).set("decode_preprocess_ns", nanos.decode()).set("inference_ns", nanos.inference())
                 .set("inference_wait_ns", nanos.inferenceWait()).set("write_ns", nanos.write()).set("task_ns", nanos.task())

@@ -1,0 +1,202 @@
+package org.sparkimage.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.model.DefaultModel;
+import org.sparkimage.testing.ForkedProcess;
+import org.sparkimage.testing.ReferenceData;
+import org.sparkimage.testing.TestJson;
+import org.sparkimage.testing.TestSpark;
+import org.sparkimage.testing.YarnCluster;
+import org.sparkimage.util.Sha256;
+
+/**
+ * The shaded job jar on a real YARN cluster (MiniYARNCluster: a ResourceManager and a NodeManager
+ * launching containers as processes) over a real HDFS, submitted with {@code scripts/submit.sh
+ * --master yarn} given only {@code HADOOP_CONF_DIR}: client mode and cluster mode, input and
+ * output on HDFS, each run one row per file with the local run's predictions; in cluster mode the
+ * model and its card come with {@code --files} and are named by relative path. Every container
+ * (application master and executors) is checked for ONNX Runtime's telemetry switch.
+ */
+class YarnIT {
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
+
+    @TempDir
+    static Path tmp;
+    static YarnCluster cluster;
+    static long files;
+    static Map<String, Row> local;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = YarnCluster.start(ForkedProcess.repoRoot().resolve("target/it-yarn"));
+        Path images = ReferenceData.nsfwDir().resolve("images");
+        try (Stream<Path> s = Files.list(images)) {
+            files = s.count();
+        }
+        cluster.fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(images.toUri()),
+                new org.apache.hadoop.fs.Path(cluster.hdfsUri() + "/photos"));
+        Path localOut = tmp.resolve("local");
+        ClassificationJob.run(TestSpark.session(), JobOptions.of(images.toString(), localOut.toString()),
+                new PrintStream(PrintStream.nullOutputStream()));
+        local = byName(localOut.resolve("predictions").toString());
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    void clientModeReadsAndWritesHdfsWithTheDefaultModel() throws Exception {
+        String out = cluster.hdfsUri() + "/labels-client";
+        submit("client", List.of("--deploy-mode", "client"), "--input", cluster.hdfsUri() + "/photos", "--output", out);
+        assertLikeTheLocalRun(out);
+        List<Row> stats = TestSpark.session().read().parquet(out + "/stats").collectAsList();
+        Map<String, String> containerOf = new HashMap<>();
+        for (Row r : stats) {
+            String container = r.getAs("container_id");
+            assertNotNull(container, "no container in " + r);
+            assertTrue(container.startsWith("container_"), container);
+            assertFalse(((String) r.getAs("host")).isEmpty(), r.toString());
+            assertEquals(1, (int) r.getAs("sessions_created"), r.toString());
+            String before = containerOf.putIfAbsent(r.getAs("executor_id"), container);
+            assertTrue(before == null || before.equals(container), "one executor, two containers: " + stats);
+        }
+        assertEquals(2, containerOf.size(), "two executors, each in its own container, did the work: " + stats);
+        assertEquals(2, containerOf.values().stream().distinct().count(), stats.toString());
+        assertTelemetryOffInEveryContainer();
+    }
+
+    @Test
+    void clusterModeTakesTheModelAndCardShippedWithFilesByRelativePath() throws Exception {
+        byte[] model = DefaultModel.bytes();
+        Path modelFile = Files.write(tmp.resolve("shipped.onnx"), model);
+        Path cardFile = Files.writeString(tmp.resolve("shipped.card.json"), DefaultModel.embeddedCard(model).toJson());
+        String out = cluster.hdfsUri() + "/labels-cluster";
+        submit("cluster", List.of("--deploy-mode", "cluster", "--files", modelFile + "," + cardFile),
+                "--input", cluster.hdfsUri() + "/photos", "--output", out,
+                "--model", "shipped.onnx", "--model-card", "shipped.card.json");
+        assertLikeTheLocalRun(out);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) TestJson.parse(readHdfs(out + "/summary.json"));
+        assertEquals(Sha256.hex(model), summary.get("model_sha256"), summary.toString());
+        assertTelemetryOffInEveryContainer();
+    }
+
+    /** One row per file, none lost or doubled, each labeled as the local run labeled it; summary and stats written. */
+    private static void assertLikeTheLocalRun(String out) throws IOException {
+        assertEquals(files, TestSpark.session().read().parquet(out + "/predictions").count(), "one row per file");
+        Map<String, Row> rows = byName(out + "/predictions");
+        assertEquals(local.keySet(), rows.keySet());
+        double worst = 0;
+        for (Map.Entry<String, Row> e : local.entrySet()) {
+            Row l = e.getValue();
+            Row y = rows.get(e.getKey());
+            assertTrue(((String) y.getAs("path")).startsWith("hdfs://"), y.toString());
+            assertEquals((Object) l.getAs("status"), y.getAs("status"), e.getKey());
+            assertEquals((Integer) l.getAs("label_index"), y.getAs("label_index"), e.getKey());
+            float[] pl = ClassifyCommandTest.probabilities(l);
+            float[] py = ClassifyCommandTest.probabilities(y);
+            for (int i = 0; i < pl.length; i++) worst = Math.max(worst, Math.abs(pl[i] - py[i]));
+        }
+        assertTrue(worst <= 1e-6, "YARN and local predictions differ by " + worst);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) TestJson.parse(readHdfs(out + "/summary.json"));
+        assertEquals((double) files, summary.get("images"), summary.toString());
+        assertEquals((long) files, TestSpark.session().read().parquet(out + "/stats")
+                .selectExpr("sum(images)").first().getLong(0), "stats count every file once");
+    }
+
+    /** The NodeManager's launch scripts: the application master's and every executor's environment. */
+    private static void assertTelemetryOffInEveryContainer() throws IOException {
+        List<Path> scripts = cluster.launchScripts();
+        assertTrue(scripts.size() >= 3, "an application master and two executors at least: " + scripts);
+        for (Path script : scripts) {
+            assertTrue(Files.readString(script).contains("export ORT_DISABLE_TELEMETRY=\"1\""),
+                    "telemetry switch missing in " + script);
+        }
+    }
+
+    private static void submit(String name, List<String> submitOptions, String... jobArgs) throws Exception {
+        List<String> opts = new ArrayList<>(submitOptions);
+        opts.addAll(List.of("--num-executors", "2", "--executor-cores", "1", "--executor-memory", "1g",
+                "--driver-memory", "1g",
+                // Spark's jars are on this one box already: no 330 MB upload per submit (see submit.sh).
+                "--conf", "spark.yarn.jars=" + localSparkJars(),
+                // wait for both executors before scheduling, so both get work
+                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
+                "--conf", "spark.ui.enabled=false",
+                // a failed attempt fails the test at once (a second attempt would hide it)
+                "--conf", "spark.yarn.maxAppAttempts=1"));
+        List<String> cmd = new ArrayList<>(List.of("scripts/submit.sh", "--master", "yarn"));
+        cmd.addAll(List.of(jobArgs));
+        cmd.addAll(List.of("--partitions", "4", "--progress-seconds", "0"));
+        Path log = tmp.resolve(name + ".log");
+        Map<String, String> env = Map.of("HADOOP_CONF_DIR", cluster.confDir().toString(),
+                "SUBMIT_OPTS", String.join(" ", opts), "SPARK_LOCAL_IP", "127.0.0.1");
+        try (ForkedProcess job = ForkedProcess.start(log, cmd, env)) {
+            int exit;
+            try {
+                exit = job.waitFor(JOB_TIMEOUT);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + containerLogs(), e);
+            }
+            assertEquals(0, exit, job.output() + containerLogs());
+        }
+    }
+
+    private static String localSparkJars() throws IOException {
+        String cp = Files.readString(ForkedProcess.repoRoot().resolve("target/spark-classpath.txt")).trim();
+        return Stream.of(cp.split(":")).map(j -> "local:" + j).collect(Collectors.joining(","));
+    }
+
+    /** The containers' stderr, for a failure message. */
+    private static String containerLogs() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (Path p : cluster.containerStderrs()) {
+            String text = Files.readString(p, StandardCharsets.ISO_8859_1);
+            b.append("\n===== ").append(p).append('\n').append(text, Math.max(0, text.length() - 4000), text.length());
+        }
+        return b.toString();
+    }
+
+    private static String readHdfs(String file) throws IOException {
+        try (InputStream in = cluster.fs().open(new org.apache.hadoop.fs.Path(file))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Rows by file name (the local run's paths and HDFS paths differ only before it). */
+    private static Map<String, Row> byName(String table) {
+        Map<String, Row> rows = new HashMap<>();
+        for (Row r : TestSpark.session().read().parquet(table).collectAsList()) {
+            String path = r.getAs("path");
+            assertTrue(rows.put(path.substring(path.lastIndexOf('/') + 1), r) == null, "two rows for " + path);
+        }
+        return rows;
+    }
+}
