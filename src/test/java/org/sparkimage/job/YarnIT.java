@@ -72,7 +72,7 @@ class YarnIT {
     @Test
     void clientModeReadsAndWritesHdfsWithTheDefaultModel() throws Exception {
         String out = cluster.hdfsUri() + "/labels-client";
-        submit("client", List.of("--deploy-mode", "client"), "--input", cluster.hdfsUri() + "/photos", "--output", out);
+        submit("client", 2, List.of("--deploy-mode", "client"), "--input", cluster.hdfsUri() + "/photos", "--output", out);
         assertLikeTheLocalRun(out);
         List<Row> stats = TestSpark.session().read().parquet(out + "/stats").collectAsList();
         Map<String, String> containerOf = new HashMap<>();
@@ -96,7 +96,7 @@ class YarnIT {
         Path modelFile = Files.write(tmp.resolve("shipped.onnx"), model);
         Path cardFile = Files.writeString(tmp.resolve("shipped.card.json"), DefaultModel.embeddedCard(model).toJson());
         String out = cluster.hdfsUri() + "/labels-cluster";
-        submit("cluster", List.of("--deploy-mode", "cluster", "--files", modelFile + "," + cardFile),
+        submit("cluster", 1, List.of("--deploy-mode", "cluster", "--files", modelFile + "," + cardFile),
                 "--input", cluster.hdfsUri() + "/photos", "--output", out,
                 "--model", "shipped.onnx", "--model-card", "shipped.card.json");
         assertLikeTheLocalRun(out);
@@ -133,22 +133,23 @@ class YarnIT {
     /** The NodeManager's launch scripts: the application master's and every executor's environment. */
     private static void assertTelemetryOffInEveryContainer() throws IOException {
         List<Path> scripts = cluster.launchScripts();
-        assertTrue(scripts.size() >= 3, "an application master and two executors at least: " + scripts);
+        assertTrue(scripts.size() >= 2, "an application master and an executor at least: " + scripts);
         for (Path script : scripts) {
             assertTrue(Files.readString(script).contains("export ORT_DISABLE_TELEMETRY=\"1\""),
                     "telemetry switch missing in " + script);
         }
     }
 
-    private static void submit(String name, List<String> submitOptions, String... jobArgs) throws Exception {
+    /** Submits with {@code scripts/submit.sh --master yarn}, {@code executors} 1-core executors, and expects exit 0. */
+    private static void submit(String name, int executors, List<String> submitOptions, String... jobArgs) throws Exception {
         List<String> opts = new ArrayList<>(submitOptions);
-        opts.addAll(List.of("--num-executors", "2", "--executor-cores", "1", "--executor-memory", "1g",
+        opts.addAll(List.of("--num-executors", "" + executors, "--executor-cores", "1", "--executor-memory", "1g",
                 "--driver-memory", "1g",
                 // Spark's jars are on this one box already: no 330 MB upload per submit (see submit.sh).
                 "--conf", "spark.yarn.jars=" + localSparkJars(),
-                // wait for both executors before scheduling, so both get work
+                // wait for every executor before scheduling, so each gets work
                 "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
+                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s",
                 "--conf", "spark.ui.enabled=false",
                 // a failed attempt fails the test at once (a second attempt would hide it)
                 "--conf", "spark.yarn.maxAppAttempts=1"));
