@@ -106,6 +106,44 @@ class YarnIT {
         assertTelemetryOffInEveryContainer();
     }
 
+    /**
+     * An executor's container process killed with SIGKILL mid-job (as the NodeManager kills one over
+     * its memory limit): YARN gives a new container, the lost tasks run again, and every file still
+     * has exactly one row; the stats show the retried partitions (attempt above 0) and count every
+     * file once.
+     */
+    @Test
+    void anExecutorContainerKilledMidJobLosesAndDoublesNoRow() throws Exception {
+        String out = cluster.hdfsUri() + "/labels-killed";
+        List<String> cmd = command("--input", cluster.hdfsUri() + "/photos", "--output", out,
+                "--partitions", "" + files, "--batch-size", "1", "--progress-seconds", "1");
+        try (ForkedProcess job = ForkedProcess.start(tmp.resolve("killed.log"), cmd,
+                environment(2, List.of("--deploy-mode", "client",
+                        // progress lines (carried by heartbeats) early enough to kill mid-job
+                        "--conf", "spark.executor.heartbeatInterval=1s")))) {
+            assertTrue(job.awaitLine(YarnIT::partlyDone, JOB_TIMEOUT), "no progress:\n" + job.output() + containerLogs());
+            // The executors are JVMs the NodeManager in this JVM started (each under a bash launch
+            // script): descendants of this JVM.
+            List<ProcessHandle> executors = ProcessHandle.current().descendants()
+                    .filter(p -> p.info().command().orElse("").endsWith("/java")
+                            && p.info().commandLine().orElse("").contains("YarnCoarseGrainedExecutorBackend")).toList();
+            assertEquals(2, executors.size(), "executor processes: " + executors);
+            ProcessHandle victim = executors.get(0);
+            assertTrue(victim.destroyForcibly(), "could not kill executor " + victim.pid());
+            victim.onExit().get();
+            assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output() + containerLogs());
+        }
+        assertLikeTheLocalRun(out);
+        List<Row> stats = TestSpark.session().read().parquet(out + "/stats").collectAsList();
+        assertTrue(stats.stream().anyMatch(r -> (int) r.getAs("attempt") > 0), "no retried partition in " + stats);
+        assertEquals(files, stats.stream().map(r -> (int) r.getAs("partition")).distinct().count(), "one stats row per partition");
+    }
+
+    private static boolean partlyDone(String line) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("progress: (\\d+)/(\\d+) images").matcher(line);
+        return m.find() && Long.parseLong(m.group(1)) > 0 && Long.parseLong(m.group(1)) < Long.parseLong(m.group(2));
+    }
+
     /** One row per file, none lost or doubled, each labeled as the local run labeled it; summary and stats written. */
     private static void assertLikeTheLocalRun(String out) throws IOException {
         assertEquals(files, TestSpark.session().read().parquet(out + "/predictions").count(), "one row per file");
@@ -142,6 +180,27 @@ class YarnIT {
 
     /** Submits with {@code scripts/submit.sh --master yarn}, {@code executors} 1-core executors, and expects exit 0. */
     private static void submit(String name, int executors, List<String> submitOptions, String... jobArgs) throws Exception {
+        List<String> cmd = command(jobArgs);
+        cmd.addAll(List.of("--partitions", "4", "--progress-seconds", "0"));
+        try (ForkedProcess job = ForkedProcess.start(tmp.resolve(name + ".log"), cmd, environment(executors, submitOptions))) {
+            int exit;
+            try {
+                exit = job.waitFor(JOB_TIMEOUT);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + containerLogs(), e);
+            }
+            assertEquals(0, exit, job.output() + containerLogs());
+        }
+    }
+
+    private static List<String> command(String... jobArgs) {
+        List<String> cmd = new ArrayList<>(List.of("scripts/submit.sh", "--master", "yarn"));
+        cmd.addAll(List.of(jobArgs));
+        return cmd;
+    }
+
+    /** HADOOP_CONF_DIR, and spark-submit's options in SUBMIT_OPTS. */
+    private static Map<String, String> environment(int executors, List<String> submitOptions) throws IOException {
         List<String> opts = new ArrayList<>(submitOptions);
         opts.addAll(List.of("--num-executors", "" + executors, "--executor-cores", "1", "--executor-memory", "1g",
                 "--driver-memory", "1g",
@@ -153,21 +212,8 @@ class YarnIT {
                 "--conf", "spark.ui.enabled=false",
                 // a failed attempt fails the test at once (a second attempt would hide it)
                 "--conf", "spark.yarn.maxAppAttempts=1"));
-        List<String> cmd = new ArrayList<>(List.of("scripts/submit.sh", "--master", "yarn"));
-        cmd.addAll(List.of(jobArgs));
-        cmd.addAll(List.of("--partitions", "4", "--progress-seconds", "0"));
-        Path log = tmp.resolve(name + ".log");
-        Map<String, String> env = Map.of("HADOOP_CONF_DIR", cluster.confDir().toString(),
+        return Map.of("HADOOP_CONF_DIR", cluster.confDir().toString(),
                 "SUBMIT_OPTS", String.join(" ", opts), "SPARK_LOCAL_IP", "127.0.0.1");
-        try (ForkedProcess job = ForkedProcess.start(log, cmd, env)) {
-            int exit;
-            try {
-                exit = job.waitFor(JOB_TIMEOUT);
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + containerLogs(), e);
-            }
-            assertEquals(0, exit, job.output() + containerLogs());
-        }
     }
 
     private static String localSparkJars() throws IOException {
