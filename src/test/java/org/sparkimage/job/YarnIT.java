@@ -128,6 +128,7 @@ class YarnIT {
                     .filter(p -> p.info().command().orElse("").endsWith("/java")
                             && p.info().commandLine().orElse("").contains("YarnCoarseGrainedExecutorBackend")).toList();
             assertEquals(2, executors.size(), "executor processes: " + executors);
+            for (ProcessHandle e : executors) System.out.println("YARN executor " + e.pid() + " mid-job: " + memory(e));
             ProcessHandle victim = executors.get(0);
             assertTrue(victim.destroyForcibly(), "could not kill executor " + victim.pid());
             victim.onExit().get();
@@ -137,6 +138,13 @@ class YarnIT {
         List<Row> stats = TestSpark.session().read().parquet(out + "/stats").collectAsList();
         assertTrue(stats.stream().anyMatch(r -> (int) r.getAs("attempt") > 0), "no retried partition in " + stats);
         assertEquals(files, stats.stream().map(r -> (int) r.getAs("partition")).distinct().count(), "one stats row per partition");
+    }
+
+    /** Peak and current resident memory of a process (Linux /proc), what the NodeManager's check compares to its limit. */
+    private static String memory(ProcessHandle p) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
+                .filter(l -> l.startsWith("VmHWM") || l.startsWith("VmRSS")).map(l -> l.replaceAll("\\s+", " "))
+                .collect(Collectors.joining(", "));
     }
 
     private static boolean partlyDone(String line) {
