@@ -140,6 +140,35 @@ class YarnIT {
         assertEquals(files, stats.stream().map(r -> (int) r.getAs("partition")).distinct().count(), "one stats row per partition");
     }
 
+    /**
+     * Dynamic allocation with shuffle tracking (no external shuffle service): the job starts with
+     * one executor and YARN adds a second one for the backlog; each executor, the added one
+     * included, creates one ONNX Runtime session, and every file has one row. (Removal of idle
+     * executors is not asserted.)
+     */
+    @Test
+    void dynamicAllocationAddsAnExecutorThatCreatesItsOwnSession() throws Exception {
+        String out = cluster.hdfsUri() + "/labels-dynamic";
+        List<String> cmd = command("--input", cluster.hdfsUri() + "/photos", "--output", out,
+                "--partitions", "" + files, "--batch-size", "1", "--progress-seconds", "0");
+        Map<String, String> env = environment(1, List.of("--deploy-mode", "client",
+                "--conf", "spark.dynamicAllocation.enabled=true",
+                "--conf", "spark.dynamicAllocation.shuffleTracking.enabled=true",
+                "--conf", "spark.dynamicAllocation.initialExecutors=1",
+                "--conf", "spark.dynamicAllocation.minExecutors=0",
+                "--conf", "spark.dynamicAllocation.maxExecutors=2",
+                "--conf", "spark.dynamicAllocation.schedulerBacklogTimeout=1s",
+                "--conf", "spark.dynamicAllocation.executorIdleTimeout=5s"));
+        try (ForkedProcess job = ForkedProcess.start(tmp.resolve("dynamic.log"), cmd, env)) {
+            assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output() + containerLogs());
+        }
+        assertLikeTheLocalRun(out);
+        List<Row> stats = TestSpark.session().read().parquet(out + "/stats").collectAsList();
+        for (Row r : stats) assertEquals(1, (int) r.getAs("sessions_created"), r.toString());
+        assertEquals(2, stats.stream().map(r -> (String) r.getAs("container_id")).distinct().count(),
+                "the executor added for the backlog did no work: " + stats);
+    }
+
     /** Peak and current resident memory of a process (Linux /proc), what the NodeManager's check compares to its limit. */
     private static String memory(ProcessHandle p) throws IOException {
         return Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
