@@ -37,8 +37,9 @@ import org.sparkimage.util.Sha256;
  * launching containers as processes) over a real HDFS, submitted with {@code scripts/submit.sh
  * --master yarn} given only {@code HADOOP_CONF_DIR}: client mode and cluster mode, input and
  * output on HDFS, each run one row per file with the local run's predictions; in cluster mode the
- * model and its card come with {@code --files} and are named by relative path. Every container
- * (application master and executors) is checked for ONNX Runtime's telemetry switch.
+ * model and its card come with {@code --files} and are named by relative path; an executor's
+ * container killed mid-job; dynamic allocation adding an executor. Every container (application
+ * master and executors) is checked for ONNX Runtime's telemetry switch.
  */
 class YarnIT {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
