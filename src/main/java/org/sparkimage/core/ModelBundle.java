@@ -83,6 +83,10 @@ public final class ModelBundle implements Serializable {
 
     private static byte[] read(String model, Configuration hadoop) throws IOException {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(model);
+        // A path without a scheme is a local file (as the option says), not one on the cluster's
+        // default file system: on YARN that is HDFS, and a model shipped with --files lies in the
+        // driver container's working folder.
+        if (p.toUri().getScheme() == null) p = new org.apache.hadoop.fs.Path(Path.of(model).toAbsolutePath().toUri());
         FileSystem fs = p.getFileSystem(hadoop);
         long length;
         try {

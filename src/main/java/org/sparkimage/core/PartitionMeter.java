@@ -50,8 +50,10 @@ final class PartitionMeter {
         long taskNs = System.nanoTime() - startNs;
         TaskContext task = TaskContext.get();
         String executor = SparkEnv.get() != null ? SparkEnv.get().executorId() : "driver";
+        // CONTAINER_ID: set by YARN's NodeManager in every container, absent elsewhere.
         return new PartitionStats(
-                new PartitionStats.Task(task != null ? task.partitionId() : -1, executor, hostName()),
+                new PartitionStats.Task(task != null ? task.partitionId() : -1, task != null ? task.attemptNumber() : 0,
+                        executor, hostName(), System.getenv("CONTAINER_ID")),
                 new PartitionStats.Counts(images, errors, bytesRead, errorCodes, labels),
                 new PartitionStats.Nanos(readNs, decodeNs, inferenceNs.get(), waitNs,
                         Math.max(0, taskNs - readNs - decodeNs - waitNs), taskNs),

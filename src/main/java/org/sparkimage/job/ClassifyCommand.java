@@ -151,8 +151,20 @@ public final class ClassifyCommand implements Callable<Integer> {
         return CommandLines.execute(new ClassifyCommand(console), console, "classify: the job failed", args);
     }
 
-    /** The {@code classify} command line; exits with its status. */
+    /**
+     * The {@code classify} command line; exits with its status. In YARN cluster mode the driver runs
+     * inside the application master, which reports the application's final status only when this
+     * method returns or throws: System.exit there makes YARN record a failure (exit code 16,
+     * "Shutdown hook called before final status was reported") and start a second attempt.
+     */
     public static void main(String[] args) {
-        System.exit(execute(System.out, args));
+        int status = execute(System.out, args);
+        if (!inYarnApplicationMaster()) System.exit(status);
+        if (status != 0) throw new IllegalStateException("classify failed with exit status " + status);
+    }
+
+    /** Spark's application master sets the deploy mode as a system property; YARN sets CONTAINER_ID. */
+    private static boolean inYarnApplicationMaster() {
+        return "cluster".equals(System.getProperty("spark.submit.deployMode")) && System.getenv("CONTAINER_ID") != null;
     }
 }

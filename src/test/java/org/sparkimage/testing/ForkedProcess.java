@@ -28,9 +28,15 @@ public final class ForkedProcess implements AutoCloseable {
     }
 
     public static ForkedProcess start(Path log, List<String> command) throws IOException {
+        return start(log, command, java.util.Map.of());
+    }
+
+    /** {@link #start(Path, List)} with extra environment variables. */
+    public static ForkedProcess start(Path log, List<String> command, java.util.Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(repoRoot().toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("ORT_DISABLE_TELEMETRY", "1");
+        pb.environment().putAll(env);
         return new ForkedProcess(pb.start(), log);
     }
 

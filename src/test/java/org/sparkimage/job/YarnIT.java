@@ -1,0 +1,287 @@
+package org.sparkimage.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.model.DefaultModel;
+import org.sparkimage.testing.ForkedProcess;
+import org.sparkimage.testing.ReferenceData;
+import org.sparkimage.testing.TestJson;
+import org.sparkimage.testing.TestSpark;
+import org.sparkimage.testing.YarnCluster;
+import org.sparkimage.util.Sha256;
+
+/**
+ * The shaded job jar on a real YARN cluster (MiniYARNCluster: a ResourceManager and a NodeManager
+ * launching containers as processes) over a real HDFS, submitted with {@code scripts/submit.sh
+ * --master yarn} given only {@code HADOOP_CONF_DIR}: client mode and cluster mode, input and
+ * output on HDFS, each run one row per file with the local run's predictions; in cluster mode the
+ * model and its card come with {@code --files} and are named by relative path; an executor's
+ * container killed mid-job; dynamic allocation adding an executor. Every container (application
+ * master and executors) is checked for ONNX Runtime's telemetry switch.
+ */
+class YarnIT {
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
+
+    @TempDir
+    static Path tmp;
+    static YarnCluster cluster;
+    static long files;
+    static Map<String, Row> local;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = YarnCluster.start(ForkedProcess.repoRoot().resolve("target/it-yarn"));
+        Path images = ReferenceData.nsfwDir().resolve("images");
+        try (Stream<Path> s = Files.list(images)) {
+            files = s.count();
+        }
+        cluster.fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(images.toUri()),
+                new org.apache.hadoop.fs.Path(cluster.hdfsUri() + "/photos"));
+        Path localOut = tmp.resolve("local");
+        ClassificationJob.run(TestSpark.session(), JobOptions.of(images.toString(), localOut.toString()),
+                new PrintStream(PrintStream.nullOutputStream()));
+        local = byName(localOut.resolve("predictions").toString());
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    void clientModeReadsAndWritesHdfsWithTheDefaultModel() throws Exception {
+        String out = cluster.hdfsUri() + "/labels-client";
+        submit("client", 2, List.of("--deploy-mode", "client"), "--input", cluster.hdfsUri() + "/photos", "--output", out);
+        assertLikeTheLocalRun(out);
+        List<Row> stats = TestSpark.session().read().parquet(out + "/stats").collectAsList();
+        Map<String, String> containerOf = new HashMap<>();
+        for (Row r : stats) {
+            String container = r.getAs("container_id");
+            assertNotNull(container, "no container in " + r);
+            assertTrue(container.startsWith("container_"), container);
+            assertFalse(((String) r.getAs("host")).isEmpty(), r.toString());
+            assertEquals(1, (int) r.getAs("sessions_created"), r.toString());
+            String before = containerOf.putIfAbsent(r.getAs("executor_id"), container);
+            assertTrue(before == null || before.equals(container), "one executor, two containers: " + stats);
+        }
+        assertEquals(2, containerOf.size(), "two executors, each in its own container, did the work: " + stats);
+        assertEquals(2, containerOf.values().stream().distinct().count(), stats.toString());
+        assertTelemetryOffInEveryContainer();
+    }
+
+    @Test
+    void clusterModeTakesTheModelAndCardShippedWithFilesByRelativePath() throws Exception {
+        byte[] model = DefaultModel.bytes();
+        Path modelFile = Files.write(tmp.resolve("shipped.onnx"), model);
+        Path cardFile = Files.writeString(tmp.resolve("shipped.card.json"), DefaultModel.embeddedCard(model).toJson());
+        String out = cluster.hdfsUri() + "/labels-cluster";
+        submit("cluster", 1, List.of("--deploy-mode", "cluster", "--files", modelFile + "," + cardFile),
+                "--input", cluster.hdfsUri() + "/photos", "--output", out,
+                "--model", "shipped.onnx", "--model-card", "shipped.card.json");
+        assertLikeTheLocalRun(out);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) TestJson.parse(readHdfs(out + "/summary.json"));
+        assertEquals(Sha256.hex(model), summary.get("model_sha256"), summary.toString());
+        assertTelemetryOffInEveryContainer();
+    }
+
+    /**
+     * An executor's container process killed with SIGKILL mid-job (as the NodeManager kills one over
+     * its memory limit): YARN gives a new container, the lost tasks run again, and every file still
+     * has exactly one row; the stats show the retried partitions (attempt above 0) and count every
+     * file once.
+     */
+    @Test
+    void anExecutorContainerKilledMidJobLosesAndDoublesNoRow() throws Exception {
+        String out = cluster.hdfsUri() + "/labels-killed";
+        List<String> cmd = command("--input", cluster.hdfsUri() + "/photos", "--output", out,
+                "--partitions", "" + files, "--batch-size", "1", "--progress-seconds", "1");
+        try (ForkedProcess job = ForkedProcess.start(tmp.resolve("killed.log"), cmd,
+                environment(2, List.of("--deploy-mode", "client",
+                        // progress lines (carried by heartbeats) early enough to kill mid-job
+                        "--conf", "spark.executor.heartbeatInterval=1s")))) {
+            assertTrue(job.awaitLine(YarnIT::partlyDone, JOB_TIMEOUT), "no progress:\n" + job.output() + containerLogs());
+            // The executors are JVMs the NodeManager in this JVM started (each under a bash launch
+            // script): descendants of this JVM.
+            List<ProcessHandle> executors = ProcessHandle.current().descendants()
+                    .filter(p -> p.info().command().orElse("").endsWith("/java")
+                            && p.info().commandLine().orElse("").contains("YarnCoarseGrainedExecutorBackend")).toList();
+            assertEquals(2, executors.size(), "executor processes: " + executors);
+            for (ProcessHandle e : executors) System.out.println("YARN executor " + e.pid() + " mid-job: " + memory(e));
+            ProcessHandle victim = executors.get(0);
+            assertTrue(victim.destroyForcibly(), "could not kill executor " + victim.pid());
+            victim.onExit().get();
+            assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output() + containerLogs());
+        }
+        assertLikeTheLocalRun(out);
+        List<Row> stats = TestSpark.session().read().parquet(out + "/stats").collectAsList();
+        assertTrue(stats.stream().anyMatch(r -> (int) r.getAs("attempt") > 0), "no retried partition in " + stats);
+        assertEquals(files, stats.stream().map(r -> (int) r.getAs("partition")).distinct().count(), "one stats row per partition");
+    }
+
+    /**
+     * Dynamic allocation with shuffle tracking (no external shuffle service): the job starts with
+     * one executor and YARN adds a second one for the backlog; each executor, the added one
+     * included, creates one ONNX Runtime session, and every file has one row. (Removal of idle
+     * executors is not asserted.)
+     */
+    @Test
+    void dynamicAllocationAddsAnExecutorThatCreatesItsOwnSession() throws Exception {
+        String out = cluster.hdfsUri() + "/labels-dynamic";
+        List<String> cmd = command("--input", cluster.hdfsUri() + "/photos", "--output", out,
+                "--partitions", "" + files, "--batch-size", "1", "--progress-seconds", "0");
+        Map<String, String> env = environment(1, List.of("--deploy-mode", "client",
+                "--conf", "spark.dynamicAllocation.enabled=true",
+                "--conf", "spark.dynamicAllocation.shuffleTracking.enabled=true",
+                "--conf", "spark.dynamicAllocation.initialExecutors=1",
+                "--conf", "spark.dynamicAllocation.minExecutors=0",
+                "--conf", "spark.dynamicAllocation.maxExecutors=2",
+                "--conf", "spark.dynamicAllocation.schedulerBacklogTimeout=1s",
+                "--conf", "spark.dynamicAllocation.executorIdleTimeout=5s"));
+        try (ForkedProcess job = ForkedProcess.start(tmp.resolve("dynamic.log"), cmd, env)) {
+            assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output() + containerLogs());
+        }
+        assertLikeTheLocalRun(out);
+        List<Row> stats = TestSpark.session().read().parquet(out + "/stats").collectAsList();
+        for (Row r : stats) assertEquals(1, (int) r.getAs("sessions_created"), r.toString());
+        assertEquals(2, stats.stream().map(r -> (String) r.getAs("container_id")).distinct().count(),
+                "the executor added for the backlog did no work: " + stats);
+    }
+
+    /** Peak and current resident memory of a process (Linux /proc), what the NodeManager's check compares to its limit. */
+    private static String memory(ProcessHandle p) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
+                .filter(l -> l.startsWith("VmHWM") || l.startsWith("VmRSS")).map(l -> l.replaceAll("\\s+", " "))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static boolean partlyDone(String line) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("progress: (\\d+)/(\\d+) images").matcher(line);
+        return m.find() && Long.parseLong(m.group(1)) > 0 && Long.parseLong(m.group(1)) < Long.parseLong(m.group(2));
+    }
+
+    /** One row per file, none lost or doubled, each labeled as the local run labeled it; summary and stats written. */
+    private static void assertLikeTheLocalRun(String out) throws IOException {
+        assertEquals(files, TestSpark.session().read().parquet(out + "/predictions").count(), "one row per file");
+        Map<String, Row> rows = byName(out + "/predictions");
+        assertEquals(local.keySet(), rows.keySet());
+        double worst = 0;
+        for (Map.Entry<String, Row> e : local.entrySet()) {
+            Row l = e.getValue();
+            Row y = rows.get(e.getKey());
+            assertTrue(((String) y.getAs("path")).startsWith("hdfs://"), y.toString());
+            assertEquals((Object) l.getAs("status"), y.getAs("status"), e.getKey());
+            assertEquals((Integer) l.getAs("label_index"), y.getAs("label_index"), e.getKey());
+            float[] pl = ClassifyCommandTest.probabilities(l);
+            float[] py = ClassifyCommandTest.probabilities(y);
+            for (int i = 0; i < pl.length; i++) worst = Math.max(worst, Math.abs(pl[i] - py[i]));
+        }
+        assertTrue(worst <= 1e-6, "YARN and local predictions differ by " + worst);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) TestJson.parse(readHdfs(out + "/summary.json"));
+        assertEquals((double) files, summary.get("images"), summary.toString());
+        assertEquals((long) files, TestSpark.session().read().parquet(out + "/stats")
+                .selectExpr("sum(images)").first().getLong(0), "stats count every file once");
+    }
+
+    /** The NodeManager's launch scripts: the application master's and every executor's environment. */
+    private static void assertTelemetryOffInEveryContainer() throws IOException {
+        List<Path> scripts = cluster.launchScripts();
+        assertTrue(scripts.size() >= 2, "an application master and an executor at least: " + scripts);
+        for (Path script : scripts) {
+            assertTrue(Files.readString(script).contains("export ORT_DISABLE_TELEMETRY=\"1\""),
+                    "telemetry switch missing in " + script);
+        }
+    }
+
+    /** Submits with {@code scripts/submit.sh --master yarn}, {@code executors} 1-core executors, and expects exit 0. */
+    private static void submit(String name, int executors, List<String> submitOptions, String... jobArgs) throws Exception {
+        List<String> cmd = command(jobArgs);
+        cmd.addAll(List.of("--partitions", "4", "--progress-seconds", "0"));
+        try (ForkedProcess job = ForkedProcess.start(tmp.resolve(name + ".log"), cmd, environment(executors, submitOptions))) {
+            int exit;
+            try {
+                exit = job.waitFor(JOB_TIMEOUT);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + containerLogs(), e);
+            }
+            assertEquals(0, exit, job.output() + containerLogs());
+        }
+    }
+
+    private static List<String> command(String... jobArgs) {
+        List<String> cmd = new ArrayList<>(List.of("scripts/submit.sh", "--master", "yarn"));
+        cmd.addAll(List.of(jobArgs));
+        return cmd;
+    }
+
+    /** HADOOP_CONF_DIR, and spark-submit's options in SUBMIT_OPTS. */
+    private static Map<String, String> environment(int executors, List<String> submitOptions) throws IOException {
+        List<String> opts = new ArrayList<>(submitOptions);
+        opts.addAll(List.of("--num-executors", "" + executors, "--executor-cores", "1", "--executor-memory", "1g",
+                "--driver-memory", "1g",
+                // Spark's jars are on this one box already: no 330 MB upload per submit (see submit.sh).
+                "--conf", "spark.yarn.jars=" + localSparkJars(),
+                // wait for every executor before scheduling, so each gets work
+                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s",
+                "--conf", "spark.ui.enabled=false",
+                // a failed attempt fails the test at once (a second attempt would hide it)
+                "--conf", "spark.yarn.maxAppAttempts=1"));
+        return Map.of("HADOOP_CONF_DIR", cluster.confDir().toString(),
+                "SUBMIT_OPTS", String.join(" ", opts), "SPARK_LOCAL_IP", "127.0.0.1");
+    }
+
+    private static String localSparkJars() throws IOException {
+        String cp = Files.readString(ForkedProcess.repoRoot().resolve("target/spark-classpath.txt")).trim();
+        return Stream.of(cp.split(":")).map(j -> "local:" + j).collect(Collectors.joining(","));
+    }
+
+    /** The containers' stderr, for a failure message. */
+    private static String containerLogs() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (Path p : cluster.containerStderrs()) {
+            String text = Files.readString(p, StandardCharsets.ISO_8859_1);
+            b.append("\n===== ").append(p).append('\n').append(text, Math.max(0, text.length() - 4000), text.length());
+        }
+        return b.toString();
+    }
+
+    private static String readHdfs(String file) throws IOException {
+        try (InputStream in = cluster.fs().open(new org.apache.hadoop.fs.Path(file))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Rows by file name (the local run's paths and HDFS paths differ only before it). */
+    private static Map<String, Row> byName(String table) {
+        Map<String, Row> rows = new HashMap<>();
+        for (Row r : TestSpark.session().read().parquet(table).collectAsList()) {
+            String path = r.getAs("path");
+            assertTrue(rows.put(path.substring(path.lastIndexOf('/') + 1), r) == null, "two rows for " + path);
+        }
+        return rows;
+    }
+}
