@@ -2,7 +2,6 @@ package org.sparkimage.engine;
 
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import ai.onnxruntime.OnnxTensor;
@@ -102,10 +101,6 @@ public final class ActivationCalibrator implements AutoCloseable {
         return new ActivationRanges(ranges, channelMeans, method, images, digest);
     }
 
-    /** The names of the tensors being calibrated, image first. */
-    public List<String> tensors() {
-        return List.copyOf(collectors.keySet());
-    }
 
     @Override
     public void close() throws OrtException {

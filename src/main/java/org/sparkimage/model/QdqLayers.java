@@ -1,7 +1,5 @@
 package org.sparkimage.model;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 import org.sparkimage.model.onnx.OnnxGraph;
@@ -27,7 +25,6 @@ final class QdqLayers implements LayerEmitter {
     private final ActivationRanges ranges;
     private final Set<String> floatLayers;
     private final FloatLayers floats = new FloatLayers();
-    private final Map<String, String> floatTensors = new HashMap<>();
     private final Set<String> quantized = new java.util.HashSet<>();
     private int reads;
 
@@ -38,7 +35,7 @@ final class QdqLayers implements LayerEmitter {
 
     @Override
     public void produced(OnnxGraph g, String name, String tensor) {
-        floatTensors.put(name, tensor);
+        // quantized lazily, when an int8 layer first reads it (read)
     }
 
     @Override
@@ -53,7 +50,6 @@ final class QdqLayers implements LayerEmitter {
     public void conv(OnnxGraph g, Layer l, LayerWeights w, String in, String out) {
         if (floatLayers.contains(l.name())) {
             floats.conv(g, l, w, in, out);
-            floatTensors.put(l.name(), out);
             return;
         }
         String name = l.name();

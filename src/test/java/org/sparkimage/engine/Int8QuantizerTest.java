@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -22,6 +24,7 @@ import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.bench.Agreement;
 import org.sparkimage.image.DecodeLimits;
 import org.sparkimage.image.GuardedImageDecoder;
 import org.sparkimage.image.Preprocessor;
@@ -77,30 +80,29 @@ class Int8QuantizerTest {
         Preprocessor pre = new Preprocessor(card);
         GuardedImageDecoder decoder = new GuardedImageDecoder(DecodeLimits.DEFAULT, card.preprocess().background());
         for (int i = 0; i < n; i++) pre.write(decoder.decode(images.get(i), ScaleHint.FULL_RESOLUTION).pixels(), tensors, i);
-        float[] a;
-        float[] b;
+        Map<String, Agreement.Outcome> fp32Rows;
+        Map<String, Agreement.Outcome> int8Rows;
         try (OrtEngine f = new OrtEngine(fp32, card, 2); OrtEngine q = new OrtEngine(int8Model, card, 2)) {
-            a = f.run(tensors, n, false).scores();
-            b = q.run(tensors, n, false).scores();
+            fp32Rows = outcomes(f.run(tensors, n, false).scores(), n);
+            int8Rows = outcomes(q.run(tensors, n, false).scores(), n);
         }
+        Agreement a = Agreement.of(fp32Rows, int8Rows, card.labels(), CONFIDENT_MARGIN);
+        System.out.print(a.table());
+        assertEquals(n, a.compared());
+        assertEquals(0, a.confidentFlips(), "confident top-1 flips");
+        assertTrue(a.deltaMean() <= 0.02, "mean max |dp| " + a.deltaMean());
+    }
+
+    /** Each image's probabilities, keyed by its index. */
+    private static Map<String, Agreement.Outcome> outcomes(float[] scores, int n) {
         int c = card.numClasses();
-        int confidentFlips = 0;
-        double sumDrift = 0;
+        Map<String, Agreement.Outcome> out = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            float[] pa = Arrays.copyOfRange(a, i * c, i * c + c);
-            float[] pb = Arrays.copyOfRange(b, i * c, i * c + c);
-            double drift = 0;
-            for (int j = 0; j < c; j++) drift = Math.max(drift, Math.abs(pa[j] - pb[j]));
-            sumDrift += drift;
-            float[] sorted = pa.clone();
-            Arrays.sort(sorted);
-            boolean flip = argmax(pa) != argmax(pb);
-            if (flip && sorted[c - 1] - sorted[c - 2] > CONFIDENT_MARGIN) confidentFlips++;
-            System.out.printf(Locale.ROOT, "photo %2d: fp32 %s %.3f, int8 %s %.3f, max |dp| %.4f%n", i, card.labels().get(argmax(pa)),
-                    pa[argmax(pa)], card.labels().get(argmax(pb)), pb[argmax(pb)], drift);
+            double[] p = new double[c];
+            for (int j = 0; j < c; j++) p[j] = scores[i * c + j];
+            out.put(String.format(Locale.ROOT, "photo-%03d", i), Agreement.Outcome.of(p));
         }
-        assertEquals(0, confidentFlips, "confident top-1 flips");
-        assertTrue(sumDrift / n <= 0.02, "mean max |dp| " + sumDrift / n);
+        return out;
     }
 
     private static List<byte[]> read(Path dir) throws java.io.IOException {
@@ -176,10 +178,5 @@ class Int8QuantizerTest {
         assertTrue(e.getMessage().contains("already int8"), e.getMessage());
     }
 
-    private static int argmax(float[] p) {
-        int best = 0;
-        for (int j = 1; j < p.length; j++) if (p[j] > p[best]) best = j;
-        return best;
-    }
 
 }
