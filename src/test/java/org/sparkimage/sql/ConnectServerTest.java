@@ -18,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.ml.MobileNetV2Classifier;
 import org.sparkimage.testing.ForkedProcess;
 import org.sparkimage.testing.ReferenceData;
 
@@ -25,7 +26,8 @@ import org.sparkimage.testing.ReferenceData;
  * A real Spark Connect server (Spark's spark-connect module, {@code spark.sql.extensions} set) on
  * 127.0.0.1 and Spark's JVM Connect client, each in a JVM of its own (their jars shade protobuf
  * differently; the client jar repackages sql-api): the README's queries give the same rows as a
- * classic session.
+ * classic session, and {@code ml.MobileNetV2Classifier} run through Connect ML (an {@code MlRelation}
+ * naming the class) gives the same rows as the classic transformer.
  */
 class ConnectServerTest {
     @TempDir
@@ -74,6 +76,17 @@ class ConnectServerTest {
             assertEquals(counts, connectCounts);
             assertEquals(List.of("" + classic.size()), lines(clientOut, "ctas").stream().map(f -> f[1]).toList());
             assertEquals(List.of("error EMPTY"), lines(clientOut, "null").stream().map(f -> f[1] + " " + f[2]).toList());
+            // Connect ML: the transformer, created on the server from its class name, gives the function's rows
+            Map<String, String> transformer = new TreeMap<>();
+            for (Row r : new MobileNetV2Classifier().setInputCol("content").setTopK(3)
+                    .transform(spark.read().format("binaryFile").load(images.toString()))
+                    .select("path", "classification.label", "classification.error_code").collectAsList()) {
+                transformer.put(r.getString(0), r.getString(1) + "\t" + r.getString(2));
+            }
+            assertEquals(classic, transformer);
+            Map<String, String> connectMl = new TreeMap<>();
+            for (String[] f : lines(clientOut, "ml")) connectMl.put(f[1], f[2] + "\t" + f[3]);
+            assertEquals(classic, connectMl);
         } finally {
             ImageFunctionSession.restore();
         }
