@@ -300,6 +300,20 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         return dataset.toDF().mapPartitions(classifier, Encoders.row(outSchema));
     }
 
+    /**
+     * Sets every per-image Param from {@code s}: batch size, top-k, size and decode limits, decode
+     * mode, embeddings, precision and calibration; the inverse of the settings the stage runs with.
+     */
+    public MobileNetV2Classifier setSettings(ClassifierSettings s) {
+        Quantization q = s.quantization();
+        return setBatchSize(s.batchSize()).setTopK(s.topK()).setMaxImageBytes(s.maxImageBytes())
+                .setMaxMegapixels(s.decodeLimits().maxPixels() / 1e6)
+                .setDecodeTimeoutSeconds(s.decodeLimits().timeBudget().toMillis() / 1000.0)
+                .setDecodeMode(s.decodeMode().toString()).setEmbeddings(s.embeddings())
+                .setPrecision(q.precision().toString()).setCalibration(q.calibration() == null ? "" : q.calibration())
+                .setCalibrationImages(q.calibrationImages()).setCalibrationMethod(q.method().toString());
+    }
+
     /** The partition function's settings from this stage's Params. */
     ClassifierSettings settings() {
         return new ClassifierSettings(getBatchSize(), getTopK(), getMaxImageBytes(),

@@ -32,52 +32,86 @@ public record ClassifyImageOptions(String model, String modelCard, ClassifierSet
 
     private static final java.util.Set<String> KNOWN = java.util.Set.of("model", "model_card", "top_k", "max_file_mb",
             "max_megapixels", "decode_timeout_seconds", "decode", "precision");
+    /** The keys only the batched table function takes: a per-row call has no batch and no embedding column. */
+    private static final java.util.Set<String> BATCHED = java.util.Set.of("batch_size", "embeddings");
 
     /** Every option at its default: the shipped model and the {@link ClassifierSettings} defaults. */
     public static final ClassifyImageOptions DEFAULTS = of(Map.of());
 
     /**
-     * Options from a map of key to value (a SQL {@code map('top_k','3')}).
+     * Options of the per-row {@code classify_image} from a map of key to value (a SQL
+     * {@code map('top_k','3')}); the batch size is 1.
      *
      * @throws IllegalArgumentException for an unknown key or a bad value, naming it
      */
     public static ClassifyImageOptions of(Map<String, String> raw) {
+        return of(raw, ClassifyImageFunction.NAME, false);
+    }
+
+    /**
+     * Options of the batched {@code classify_images} table function: the per-row keys plus
+     * {@code batch_size} (default {@link ClassifierSettings#DEFAULT_BATCH_SIZE}) and
+     * {@code embeddings} ({@code true}/{@code false}).
+     *
+     * @throws IllegalArgumentException for an unknown key or a bad value, naming it
+     */
+    public static ClassifyImageOptions ofBatched(Map<String, String> raw) {
+        return of(raw, ClassifyImagesTableFunction.NAME, true);
+    }
+
+    private static ClassifyImageOptions of(Map<String, String> raw, String function, boolean batched) {
         Map<String, String> o = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : raw.entrySet()) o.put(normalise(e.getKey()), e.getValue());
         for (String key : o.keySet()) {
-            if (!KNOWN.contains(key)) throw new IllegalArgumentException("classify_image: unknown option '" + key + "'; known: " + KNOWN);
+            if (BATCHED.contains(key) && !batched) {
+                throw new IllegalArgumentException(function + ": option '" + key + "' needs a batch; the table function "
+                        + ClassifyImagesTableFunction.NAME + " takes it");
+            }
+            if (!KNOWN.contains(key) && !BATCHED.contains(key)) {
+                throw new IllegalArgumentException(function + ": unknown option '" + key + "'; known: " + KNOWN
+                        + (batched ? " and " + BATCHED : ""));
+            }
         }
         String precision = o.getOrDefault("precision", Quantization.DEFAULT_PRECISION.toString());
         if (Precision.parse(precision) != Precision.FP32) {
-            throw new IllegalArgumentException("classify_image: precision " + precision + " is not available per row (int8 is"
+            throw new IllegalArgumentException(function + ": precision " + precision + " is not available from SQL (int8 is"
                     + " calibrated on the driver); quantize once with the 'quantize' command and pass the model file as 'model'");
         }
-        long maxFileMb = number(o, "max_file_mb", ClassifierSettings.DEFAULT_MAX_IMAGE_MB);
-        if (maxFileMb < 1 || maxFileMb > (Long.MAX_VALUE >> 20)) throw new IllegalArgumentException("classify_image: max_file_mb must be positive");
-        ClassifierSettings s = new ClassifierSettings(1, (int) number(o, "top_k", ClassifierSettings.DEFAULT_TOP_K), maxFileMb << 20,
-                ClassifierSettings.decodeLimits(decimal(o, "max_megapixels", ClassifierSettings.DEFAULT_MAX_MEGAPIXELS),
-                        decimal(o, "decode_timeout_seconds", ClassifierSettings.DEFAULT_DECODE_TIMEOUT_SECONDS)),
+        long maxFileMb = number(o, function, "max_file_mb", ClassifierSettings.DEFAULT_MAX_IMAGE_MB);
+        if (maxFileMb < 1 || maxFileMb > (Long.MAX_VALUE >> 20)) throw new IllegalArgumentException(function + ": max_file_mb must be positive");
+        int batchSize = batched ? (int) number(o, function, "batch_size", ClassifierSettings.DEFAULT_BATCH_SIZE) : 1;
+        ClassifierSettings s = new ClassifierSettings(batchSize, (int) number(o, function, "top_k", ClassifierSettings.DEFAULT_TOP_K),
+                maxFileMb << 20,
+                ClassifierSettings.decodeLimits(decimal(o, function, "max_megapixels", ClassifierSettings.DEFAULT_MAX_MEGAPIXELS),
+                        decimal(o, function, "decode_timeout_seconds", ClassifierSettings.DEFAULT_DECODE_TIMEOUT_SECONDS)),
                 o.containsKey("decode") ? DecodeMode.parse(o.get("decode")) : ClassifierSettings.DEFAULT_DECODE_MODE,
-                false, Quantization.DEFAULT);
+                bool(o, function, "embeddings"), Quantization.DEFAULT);
         String card = o.get("model_card");
         return new ClassifyImageOptions(o.getOrDefault("model", "default"), card == null || card.isBlank() ? null : card, s);
     }
 
     /**
-     * Options from a string of {@code key=value} pairs separated by commas
-     * ({@code 'top_k=3,decode=scaled'}); blank is every default.
+     * The {@code key=value} pairs of an options string, separated by commas
+     * ({@code 'top_k=3,decode=scaled'}); blank is no pairs.
+     *
+     * @throws IllegalArgumentException for a pair without {@code =}, naming {@code function}
      */
-    public static ClassifyImageOptions parse(String text) {
+    public static Map<String, String> pairs(String text, String function) {
         Map<String, String> o = new LinkedHashMap<>();
         if (text != null) {
             for (String pair : text.split(",")) {
                 if (pair.isBlank()) continue;
                 int eq = pair.indexOf('=');
-                if (eq < 1) throw new IllegalArgumentException("classify_image: option '" + pair.trim() + "' is not key=value");
+                if (eq < 1) throw new IllegalArgumentException(function + ": option '" + pair.trim() + "' is not key=value");
                 o.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
             }
         }
-        return of(o);
+        return o;
+    }
+
+    /** Per-row options from a {@code key=value,...} string ({@link #pairs}); blank is every default. */
+    public static ClassifyImageOptions parse(String text) {
+        return of(pairs(text, ClassifyImageFunction.NAME));
     }
 
     /** The card file as a path, or null. */
@@ -91,21 +125,31 @@ public record ClassifyImageOptions(String model, String modelCard, ClassifierSet
         return k.replace('-', '_');
     }
 
-    private static long number(Map<String, String> o, String key, long dflt) {
+    private static long number(Map<String, String> o, String function, String key, long dflt) {
         String v = o.get(key);
         try {
             return v == null ? dflt : Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("classify_image: " + key + " must be a whole number, got '" + v + "'");
+            throw new IllegalArgumentException(function + ": " + key + " must be a whole number, got '" + v + "'");
         }
     }
 
-    private static double decimal(Map<String, String> o, String key, double dflt) {
+    private static double decimal(Map<String, String> o, String function, String key, double dflt) {
         String v = o.get(key);
         try {
             return v == null ? dflt : Double.parseDouble(v.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("classify_image: " + key + " must be a number, got '" + v + "'");
+            throw new IllegalArgumentException(function + ": " + key + " must be a number, got '" + v + "'");
         }
+    }
+
+    private static boolean bool(Map<String, String> o, String function, String key) {
+        String v = o.get(key);
+        if (v == null) return false;
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(function + ": " + key + " must be true or false, got '" + v + "'");
+        };
     }
 }

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -38,15 +36,8 @@ class ClassifyImageSqlTest {
 
     @BeforeAll
     static void start() throws Exception {
-        images = Files.createDirectories(tmp.resolve("images"));
-        try (Stream<Path> s = Files.list(ReferenceData.nsfwDir().resolve("images"))) {
-            for (Path p : s.toList()) Files.copy(p, images.resolve(p.getFileName()));
-        }
-        Files.writeString(images.resolve("notes.jpg"), "not an image at all");
-        Files.write(images.resolve("truncated.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16});
-        try (Stream<Path> s = Files.list(images)) {
-            files = (int) s.count();
-        }
+        images = tmp.resolve("images");
+        files = SqlTestImages.create(images);
         spark = ImageFunctionSession.start();
     }
 
@@ -131,7 +122,7 @@ class ClassifyImageSqlTest {
         assertTrue(messages(bad).contains("unknown option 'topk'"), messages(bad));
         Exception int8 = assertThrows(Exception.class,
                 () -> spark.sql("SELECT classify_image(content, 'precision=int8') FROM " + table()).collect());
-        assertTrue(messages(int8).contains("not available per row"), messages(int8));
+        assertTrue(messages(int8).contains("not available from SQL"), messages(int8));
         Exception typed = assertThrows(Exception.class,
                 () -> spark.sql("SELECT classify_image(content, map('top_k', 3)) FROM " + table()).collect());
         assertTrue(messages(typed).contains("map<string,string>"), messages(typed));

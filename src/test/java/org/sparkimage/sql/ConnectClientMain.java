@@ -35,6 +35,10 @@ public final class ConnectClientMain {
         System.out.println("ctas\t" + spark.read().parquet(args[2]).count());
         Row empty = spark.sql("SELECT classify_image(CAST(NULL AS BINARY)) AS c").first().getStruct(0);
         System.out.println("null\t" + empty.getAs("status") + "\t" + empty.getAs("error_code"));
+        for (Row r : spark.sql("SELECT path, classification.label, classification.error_code FROM classify_images(TABLE("
+                + table + "), 'content', map('batch_size', '4'))").collectAsList()) {
+            System.out.println("tvf\t" + r.getString(0) + "\t" + r.getString(1) + "\t" + r.getString(2));
+        }
         Dataset<Row> files = spark.read().format("binaryFile").load(args[1]);
         for (Row r : transformThroughConnectMl(spark, files).select("path", "classification.label", "classification.error_code")
                 .collectAsList()) {

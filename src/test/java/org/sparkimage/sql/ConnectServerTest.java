@@ -25,8 +25,8 @@ import org.sparkimage.testing.ReferenceData;
 /**
  * A real Spark Connect server (Spark's spark-connect module, {@code spark.sql.extensions} set) on
  * 127.0.0.1 and Spark's JVM Connect client, each in a JVM of its own (their jars shade protobuf
- * differently; the client jar repackages sql-api): the README's queries give the same rows as a
- * classic session, and {@code ml.MobileNetV2Classifier} run through Connect ML (an {@code MlRelation}
+ * differently; the client jar repackages sql-api): the README's queries (the batched
+ * {@code classify_images} among them) give the same rows as a classic session, and {@code ml.MobileNetV2Classifier} run through Connect ML (an {@code MlRelation}
  * naming the class) gives the same rows as the classic transformer.
  */
 class ConnectServerTest {
@@ -76,6 +76,9 @@ class ConnectServerTest {
             assertEquals(counts, connectCounts);
             assertEquals(List.of("" + classic.size()), lines(clientOut, "ctas").stream().map(f -> f[1]).toList());
             assertEquals(List.of("error EMPTY"), lines(clientOut, "null").stream().map(f -> f[1] + " " + f[2]).toList());
+            Map<String, String> tvf = new TreeMap<>();
+            for (String[] f : lines(clientOut, "tvf")) tvf.put(f[1], f[2] + "\t" + f[3]);
+            assertEquals(classic, tvf, "classify_images through Connect");
             // Connect ML: the transformer, created on the server from its class name, gives the function's rows
             Map<String, String> transformer = new TreeMap<>();
             for (Row r : new MobileNetV2Classifier().setInputCol("content").setTopK(3)
