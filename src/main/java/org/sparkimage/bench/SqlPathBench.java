@@ -18,9 +18,10 @@ import org.sparkimage.sql.ImageFunctions;
 
 /**
  * The entry points compared on one corpus in one SparkSession (local[N], the image functions
- * enabled): the CLI job, the ML transformer over {@code binaryFile}, and the per-row SQL function
- * {@code classify_image} over {@code binaryFile}, each writing its rows to Parquet. Rounds alternate
- * the three; the first is a warm-up and is not counted. Prints images/s (median of the counted
+ * enabled): the CLI job, the ML transformer over {@code binaryFile}, the per-row SQL function
+ * {@code classify_image} over {@code binaryFile} and the batched table function
+ * {@code classify_images(TABLE(binaryFile...))}, each writing its rows to Parquet. Rounds alternate
+ * the four; the first is a warm-up and is not counted. Prints images/s (median of the counted
  * rounds) and each path's ratio to the job's.
  *
  * <p>args: {@code <source photos> <count> <work dir> [rounds=3] [master=local[2]]}; the corpus is
@@ -54,11 +55,15 @@ public final class SqlPathBench {
                     .transform(spark.read().format("binaryFile").load(corpus)).select("path", "classification"), out.resolve("ml")));
             double sql = time(() -> write(spark.sql("SELECT path, classify_image(content) AS classification FROM binaryFile.`"
                     + corpus + "`"), out.resolve("sql")));
-            System.out.printf("round %d%s: job %.2f s, transformer %.2f s, sql %.2f s%n", round, round == 0 ? " (warm-up)" : "", job, ml, sql);
+            double tvf = time(() -> write(spark.sql("SELECT path, classification FROM classify_images(TABLE(binaryFile.`"
+                    + corpus + "`), 'content')"), out.resolve("tvf")));
+            System.out.printf("round %d%s: job %.2f s, transformer %.2f s, sql %.2f s, sql tvf %.2f s%n", round,
+                    round == 0 ? " (warm-up)" : "", job, ml, sql, tvf);
             if (round == 0) continue;
             rates.computeIfAbsent("CLI job", k -> new ArrayList<>()).add(count / job);
             rates.computeIfAbsent("transformer (binaryFile)", k -> new ArrayList<>()).add(count / ml);
             rates.computeIfAbsent("SQL classify_image (per row)", k -> new ArrayList<>()).add(count / sql);
+            rates.computeIfAbsent("SQL classify_images (table function, batched)", k -> new ArrayList<>()).add(count / tvf);
         }
         double base = median(rates.get("CLI job"));
         System.out.printf("%d ImageNet-sized JPEGs, %s, %d counted rounds%n| path | images/s (median) | vs CLI job |%n|---|---|---|%n",

@@ -30,7 +30,7 @@ class ReadmeExamplesTest {
         Path images = images();
         List<String> statements = List.of(block("sql-example", "sql").replace("/data/images", images.toString())
                 .replace("/data/predictions", tmp.resolve("predictions").toString()).split(";\\s*\\n"));
-        assertEquals(3, statements.size(), "the README's three queries");
+        assertEquals(4, statements.size(), "the README's four queries");
         SparkSession spark = ImageFunctionSession.start();
         try {
             List<Row> labels = spark.sql(statements.get(0)).collectAsList();
@@ -40,6 +40,9 @@ class ReadmeExamplesTest {
             assertEquals(4, n);
             spark.sql(statements.get(2).replaceAll(";\\s*$", ""));
             assertEquals(4, spark.read().parquet(tmp.resolve("predictions").toString()).count());
+            List<Row> batched = spark.sql(statements.get(3).replaceAll(";\\s*$", "")).collectAsList();
+            assertEquals(labels.stream().map(r -> r.getString(0) + " " + r.getString(1)).sorted().toList(),
+                    batched.stream().map(r -> r.getString(0) + " " + r.getString(1)).sorted().toList(), "the table function's labels");
         } finally {
             spark.sql("DROP TABLE IF EXISTS predictions");
             ImageFunctionSession.restore();
