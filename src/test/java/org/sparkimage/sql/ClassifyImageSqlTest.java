@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.ml.MobileNetV2Classifier;
 import org.sparkimage.testing.ReferenceData;
@@ -27,29 +22,7 @@ import org.sparkimage.testing.ReferenceData;
  * ML transformer (itself tested equal to the CLI job), error structs for bad bytes and a null, and
  * options resolved with the CLI's names.
  */
-class ClassifyImageSqlTest {
-    @TempDir
-    static Path tmp;
-    static Path images;
-    static SparkSession spark;
-    static int files;
-
-    @BeforeAll
-    static void start() throws Exception {
-        images = tmp.resolve("images");
-        files = SqlTestImages.create(images);
-        spark = ImageFunctionSession.start();
-    }
-
-    @AfterAll
-    static void restore() {
-        ImageFunctionSession.restore();
-    }
-
-    private static String table() {
-        return "binaryFile.`" + images + "`";
-    }
-
+class ClassifyImageSqlTest extends ImageFolderSqlTest {
     @Test
     void givesTheTransformersStructForEveryFile() {
         Map<String, Row> sql = new HashMap<>();

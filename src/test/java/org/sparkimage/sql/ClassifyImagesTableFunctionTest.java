@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.testing.ReferenceData;
 
@@ -25,29 +20,7 @@ import org.sparkimage.testing.ReferenceData;
  * every reference photo and hostile file, one row per input row with the table's columns kept, a
  * null as {@code EMPTY}, the batch-only options, and argument errors that fail the query first.
  */
-class ClassifyImagesTableFunctionTest {
-    @TempDir
-    static Path tmp;
-    static Path images;
-    static SparkSession spark;
-    static int files;
-
-    @BeforeAll
-    static void start() throws Exception {
-        images = tmp.resolve("images");
-        files = SqlTestImages.create(images);
-        spark = ImageFunctionSession.start();
-    }
-
-    @AfterAll
-    static void restore() {
-        ImageFunctionSession.restore();
-    }
-
-    private static String table() {
-        return "binaryFile.`" + images + "`";
-    }
-
+class ClassifyImagesTableFunctionTest extends ImageFolderSqlTest {
     @Test
     void givesThePerRowFunctionsStructInBatches() {
         Map<String, Row> perRow = new HashMap<>();
