@@ -255,6 +255,7 @@ class DeltaOutputTest {
             SparkSession s = SparkSession.builder()
                     .config(SparkSessions.EXTENSIONS, SparkSessions.DELTA_EXTENSION)
                     .config(SparkSessions.SESSION_CATALOG, SparkSessions.DELTA_CATALOG)
+                    .config("spark.databricks.delta.snapshotPartitions", "2") // a log of a few commits, 2 cores
                     .withExtensions(new io.delta.sql.DeltaSparkSessionExtension())
                     .getOrCreate();
             assertNotEquals(shared, s);
