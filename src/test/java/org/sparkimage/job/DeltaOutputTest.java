@@ -42,7 +42,8 @@ import io.delta.tables.DeltaTable;
  * {@code --format delta}: the predictions as a Delta Lake table with the same rows as the Parquet
  * output (photos and hostile files), readable through Delta and SQL, resumable with Delta's own
  * transactions (new and changed files labeled once, stale rows deleted, the rest kept), partitioned
- * by label, and a resume across formats refused.
+ * by label, written over a Parquet output with {@code --overwrite}, and a resume across formats
+ * refused.
  *
  * <p>The first Delta run is the real CLI in a JVM of its own, so the session settings Delta needs
  * are the ones {@link ClassifyCommand} sets (with a user extension listed too). The other runs use
@@ -217,6 +218,20 @@ class DeltaOutputTest {
         assertEquals(2, status, said);
         assertTrue(said.contains("is a delta table; resume it with --format delta"), said);
         assertEquals(countFiles(images), delta.read().format("delta").load(copy.resolve("predictions").toString()).count());
+    }
+
+    @Test
+    void overwriteReplacesAParquetOutputWithADeltaTable() throws Exception {
+        Path out = copyOf(parquetOut, "overwritten");
+        JobOptions.Run r = JobOptions.Run.DEFAULT;
+        JobOptions o = JobOptions.of(images.toString(), out.toString()).withRun(new JobOptions.Run(r.master(), r.partitions(),
+                r.commitEvery(), JobOptions.OutputMode.OVERWRITE, 0, r.sparkConf(), r.readAhead(), null, TableFormat.DELTA));
+        ClassificationJob.run(delta, o, quiet());
+        String table = out.resolve("predictions").toString();
+        assertFalse(Files.exists(out.resolve("predictions/_SUCCESS")), "no Parquet commit left");
+        assertEquals(1, DeltaTable.forPath(delta, table).history().count(), "a new table, not a continued one");
+        assertEquals(countFiles(images), byPath(delta.read().format("delta").load(table).collectAsList()).size());
+        assertEquals(1, shared.read().parquet(out.resolve("stats").toString()).inputFiles().length, "the old stats went too");
     }
 
     @Test
