@@ -38,6 +38,11 @@ final class DeltaPredictions implements PredictionTable {
         this.partitionBy = partitionBy;
     }
 
+    /** Whether {@code output} holds a Delta predictions table: its transaction log. */
+    static boolean committedIn(FileSystem fs, Path output) throws IOException {
+        return fs.exists(new Path(new Path(output, "predictions"), LOG));
+    }
+
     @Override
     public Path path() {
         return table;

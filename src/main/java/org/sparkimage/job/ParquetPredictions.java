@@ -45,6 +45,15 @@ final class ParquetPredictions implements PredictionTable {
         this.partitionBy = partitionBy;
     }
 
+    /**
+     * Whether {@code output} holds a committed Parquet predictions table: the {@code _SUCCESS}
+     * marker of a job commit (Delta writes none) in the table, or in a rewrite whose swap was
+     * interrupted.
+     */
+    static boolean committedIn(FileSystem fs, Path output) throws IOException {
+        return fs.exists(new Path(output, "predictions/_SUCCESS")) || fs.exists(new Path(output, "predictions.rewrite/_SUCCESS"));
+    }
+
     @Override
     public Path path() {
         return table;

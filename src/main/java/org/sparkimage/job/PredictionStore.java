@@ -28,6 +28,7 @@ import org.apache.spark.sql.types.StructType;
 final class PredictionStore {
     private final SparkSession spark;
     private final FileSystem fs;
+    private final Path output;
     private final PredictionTable table;
     private final TableFormat format;
     private final StructType schema;
@@ -43,6 +44,7 @@ final class PredictionStore {
     PredictionStore(SparkSession spark, FileSystem fs, Path output, StructType schema, TableFormat format, String partitionBy) {
         this.spark = spark;
         this.fs = fs;
+        this.output = output;
         this.table = format.open(spark, fs, output, schema, partitionBy);
         this.format = format;
         this.schema = schema;
@@ -59,7 +61,7 @@ final class PredictionStore {
      * @throws JobException (exit 2) naming both formats
      */
     void checkFormat() throws JobException, IOException {
-        TableFormat found = TableFormat.committedIn(fs, table.path());
+        TableFormat found = TableFormat.committedIn(fs, output);
         if (found != null && found != format) {
             throw new JobException(JobException.EXIT_USAGE, "--resume --format " + format + ": " + table.path()
                     + " is a " + found + " table; resume it with --format " + found + ", or write a new output");

@@ -24,13 +24,13 @@ public enum TableFormat {
     }
 
     /**
-     * The format of an existing table folder, judged by what only a commit of that format leaves:
-     * Delta's transaction log, or the {@code _SUCCESS} marker of a Parquet job commit (Delta writes
-     * none). Null when neither is there: no commit of either format, so any format may continue it.
+     * The format of the predictions table in an existing output, judged by what only a commit of
+     * that format leaves. Null when there is none: no commit of either format, so any format may
+     * continue it.
      */
-    static TableFormat committedIn(FileSystem fs, Path table) throws IOException {
-        if (fs.exists(new Path(table, DeltaPredictions.LOG))) return DELTA;
-        if (fs.exists(new Path(table, "_SUCCESS"))) return PARQUET;
+    static TableFormat committedIn(FileSystem fs, Path output) throws IOException {
+        if (DeltaPredictions.committedIn(fs, output)) return DELTA;
+        if (ParquetPredictions.committedIn(fs, output)) return PARQUET;
         return null;
     }
 
