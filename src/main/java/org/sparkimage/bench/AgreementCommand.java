@@ -158,7 +158,7 @@ public final class AgreementCommand implements Callable<Integer> {
     private Map<String, Agreement.Outcome> classify(SparkSession spark, ClassifierSettings settings, Path out, int classes)
             throws Exception {
         JobOptions.Run run = new JobOptions.Run(master, 0, JobOptions.DEFAULT_COMMIT_EVERY, JobOptions.OutputMode.OVERWRITE, 0, Map.of(),
-                JobOptions.Run.DEFAULT.readAhead(), null);
+                JobOptions.Run.DEFAULT.readAhead(), null, JobOptions.DEFAULT_FORMAT);
         JobOptions options = new JobOptions(images.toString(), out.toString(), model, modelCard, settings.withTopK(classes), null, run,
                 false);
         ClassificationJob.run(spark, options, new PrintStream(PrintStream.nullOutputStream()));

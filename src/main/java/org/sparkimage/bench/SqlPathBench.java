@@ -76,7 +76,7 @@ public final class SqlPathBench {
 
     private static JobOptions.Run withOverwrite(JobOptions.Run r) {
         return new JobOptions.Run(r.master(), r.partitions(), r.commitEvery(), JobOptions.OutputMode.OVERWRITE, r.progressSeconds(),
-                r.sparkConf(), r.readAhead(), r.partitionBy());
+                r.sparkConf(), r.readAhead(), r.partitionBy(), r.format());
     }
 
     private interface Step {

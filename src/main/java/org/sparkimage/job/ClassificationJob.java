@@ -29,8 +29,8 @@ import org.sparkimage.core.PredictionSchema;
 /**
  * The driver side of one run: resolve and broadcast the model, open the input
  * ({@link InputSources}: loose files and tar shards from a listing, or a table), classify each
- * source partition by partition, write predictions and stats as Parquet through Spark's commit
- * protocol, then {@code summary.json}.
+ * source partition by partition, write predictions ({@link PredictionStore}: Parquet, or a Delta
+ * table) and stats (Parquet) one commit at a time, then {@code summary.json}.
  */
 public final class ClassificationJob {
     private ClassificationJob() {}
@@ -57,10 +57,14 @@ public final class ClassificationJob {
         ModelBundle bundle = resolveModel(o, hadoop, console);
         Path out = new Path(o.output());
         FileSystem outFs = out.getFileSystem(hadoop);
+        checkSession(spark, o.run().format());
         boolean resuming = prepareOutput(o, outFs, out);
         PredictionStore store = new PredictionStore(spark, outFs, out, PredictionSchema.schema(o.classifier().embeddings()),
-                o.run().partitionBy());
-        if (resuming) store.recover();
+                o.run().format(), o.run().partitionBy());
+        if (resuming) {
+            store.checkFormat();
+            store.recover();
+        }
         RunSummarizer summarizer = new RunSummarizer(spark, outFs, out);
         List<String> earlierRuns = resuming ? summarizer.earlierRuns() : List.of();
 
@@ -165,6 +169,19 @@ public final class ClassificationJob {
             default:
                 throw new JobException(JobException.EXIT_OUTPUT_EXISTS,
                         "output " + o.output() + " exists; pass --overwrite to replace it or --resume to continue it");
+        }
+    }
+
+    /**
+     * A session this job did not start (a notebook's, a test's) may lack what Delta needs; it is
+     * refused before anything is classified rather than at the first commit.
+     */
+    private static void checkSession(SparkSession spark, TableFormat format) throws JobException {
+        if (format == TableFormat.DELTA && !SparkSessions.readyForDelta(spark)) {
+            throw new JobException(JobException.EXIT_USAGE, "--format delta needs a session started with "
+                    + SparkSessions.EXTENSIONS + " listing " + SparkSessions.DELTA_EXTENSION + " and "
+                    + SparkSessions.SESSION_CATALOG + "=" + SparkSessions.DELTA_CATALOG
+                    + " (the job sets both when it starts its own session)");
         }
     }
 

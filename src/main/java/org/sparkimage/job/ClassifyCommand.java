@@ -18,10 +18,10 @@ import picocli.CommandLine.Option;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Classifies every image file under --input with a MobileNetV2 (ONNX Runtime) on Apache Spark and writes one"
-                    + " Parquet row per file to <output>/predictions (a prediction, or an error code and message),"
+                    + " row per file to <output>/predictions (Parquet or Delta Lake; a prediction, or an error code and message),"
                     + " per-partition throughput to <output>/stats and a run summary to <output>/summary.json.",
             "",
-            "Exit status: 0 the job ran (some rows may be errors); 2 bad arguments; 3 input missing or unreadable;"
+            "Exit status: 0 the job ran (some rows may be errors); 2 bad arguments (or ones that do not fit the output); 3 input missing or unreadable;"
                     + " 4 output exists (use --overwrite or --resume); 5 model or model card unusable; 1 the job failed."},
         footer = {"", "Example: scripts/classify.sh --input samples --output /tmp/labels --overwrite"})
 public final class ClassifyCommand implements Callable<Integer> {
@@ -68,6 +68,12 @@ public final class ClassifyCommand implements Callable<Integer> {
                     + " error rows under label=__HIVE_DEFAULT_PARTITION__): label, status, error_code or model_sha256."
                     + " Works with --resume.")
     String partitionBy;
+
+    @Option(names = "--format", paramLabel = "parquet|delta",
+            description = "How <output>/predictions is stored: Parquet files, or a Delta Lake table (one Delta"
+                    + " transaction per commit; --resume deletes stale rows with a Delta MERGE). The job's session gets"
+                    + " Delta's extension and catalog. Default: ${DEFAULT-VALUE}.")
+    TableFormat format = JobOptions.DEFAULT_FORMAT;
 
     @Option(names = "--overwrite", description = "Replace the output directory if it exists.")
     boolean overwrite;
@@ -121,7 +127,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         // A session that already runs (a notebook, a test) is used and left running.
         boolean ownSession = SparkSession.getActiveSession().isEmpty();
-        SparkSession spark = SparkSessions.start("classify-images", master, sparkConf);
+        SparkSession spark = SparkSessions.start("classify-images", master, sparkConf, options.run().format());
         try {
             JobSummary summary = ClassificationJob.run(spark, options, console);
             console.print(summary.toTable());
@@ -143,7 +149,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         return new JobOptions(input != null ? input : inputList, output, model, modelCard, classifier.settings(),
                 binaryColumn == null ? null : new JobOptions.TableInput(binaryColumn, idColumn),
                 new JobOptions.Run(master, partitions, commitEvery, mode, progressSeconds, sparkConf,
-                        ReadAhead.of(readAheadFiles, readAheadMb, readAheadThreads), partitionBy), inputList != null);
+                        ReadAhead.of(readAheadFiles, readAheadMb, readAheadThreads), partitionBy, format), inputList != null);
     }
 
     /** Runs the command and returns its exit status (for tests and {@link #main}). */

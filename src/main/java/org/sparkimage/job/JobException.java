@@ -7,6 +7,8 @@ package org.sparkimage.job;
 public final class JobException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** The arguments do not fit what they act on (the same status as arguments that do not parse). */
+    public static final int EXIT_USAGE = 2;
     /** The input is missing or unreadable. */
     public static final int EXIT_INPUT = 3;
     /** The output exists and neither --overwrite nor --resume was given. */

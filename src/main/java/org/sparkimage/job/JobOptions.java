@@ -29,6 +29,8 @@ public record JobOptions(String input, String output, String model, Path modelCa
     public static final int DEFAULT_COMMIT_EVERY = 5000;
     /** Seconds between progress lines unless asked otherwise. */
     public static final int DEFAULT_PROGRESS_SECONDS = 10;
+    /** How the predictions table is stored unless asked otherwise. */
+    public static final TableFormat DEFAULT_FORMAT = TableFormat.PARQUET;
 
     /** What to do with an output directory that exists. */
     public enum OutputMode {
@@ -65,9 +67,10 @@ public record JobOptions(String input, String output, String model, Path modelCa
      * @param readAhead       how far tasks read remote files ahead of decoding
      * @param partitionBy     a predictions column whose values name the table's sub-folders
      *                        ({@link #PARTITION_COLUMNS}), or null for one flat folder
+     * @param format          how the predictions table is stored
      */
     public record Run(String master, int partitions, int commitEvery, OutputMode outputMode, int progressSeconds,
-                      Map<String, String> sparkConf, ReadAhead readAhead, String partitionBy) {
+                      Map<String, String> sparkConf, ReadAhead readAhead, String partitionBy, TableFormat format) {
         /**
          * The predictions columns {@code --partition-by} accepts: few distinct values each, so few
          * folders (a path or a probability would make one folder per row).
@@ -82,6 +85,7 @@ public record JobOptions(String input, String output, String model, Path modelCa
             if (progressSeconds < 0) throw new IllegalArgumentException("--progress-seconds must be >= 0");
             if (outputMode == null) throw new IllegalArgumentException("output mode is required");
             if (readAhead == null) throw new IllegalArgumentException("read-ahead settings are required");
+            if (format == null) throw new IllegalArgumentException("--format is required");
             if (partitionBy != null && !PARTITION_COLUMNS.contains(partitionBy)) {
                 throw new IllegalArgumentException("--partition-by must be one of " + PARTITION_COLUMNS + ", got " + partitionBy);
             }
@@ -90,7 +94,7 @@ public record JobOptions(String input, String output, String model, Path modelCa
 
         /** The defaults: local or spark-submit's master, sized partitions, refuse an existing output. */
         public static final Run DEFAULT = new Run(null, 0, DEFAULT_COMMIT_EVERY, OutputMode.CREATE, DEFAULT_PROGRESS_SECONDS, Map.of(),
-                ReadAhead.DEFAULT, null);
+                ReadAhead.DEFAULT, null, DEFAULT_FORMAT);
     }
 
     /** Checks what no single part can check alone. */
@@ -151,24 +155,30 @@ public record JobOptions(String input, String output, String model, Path modelCa
     /** A copy with a fixed number of partitions per commit chunk (0 = sized). */
     public JobOptions withPartitions(int n) {
         return withRun(new Run(run.master(), n, run.commitEvery(), run.outputMode(), run.progressSeconds(), run.sparkConf(),
-                run.readAhead(), run.partitionBy()));
+                run.readAhead(), run.partitionBy(), run.format()));
     }
 
     /** A copy that continues an existing output, committing every {@code filesPerCommit} files. */
     public JobOptions resuming(int filesPerCommit) {
         return withRun(new Run(run.master(), run.partitions(), filesPerCommit, OutputMode.RESUME, run.progressSeconds(),
-                run.sparkConf(), run.readAhead(), run.partitionBy()));
+                run.sparkConf(), run.readAhead(), run.partitionBy(), run.format()));
     }
 
     /** A copy with other read-ahead settings. */
     public JobOptions withReadAhead(ReadAhead r) {
         return withRun(new Run(run.master(), run.partitions(), run.commitEvery(), run.outputMode(), run.progressSeconds(),
-                run.sparkConf(), r, run.partitionBy()));
+                run.sparkConf(), r, run.partitionBy(), run.format()));
     }
 
     /** A copy whose predictions table is partitioned by {@code column} (null: not partitioned). */
     public JobOptions withPartitionBy(String column) {
         return withRun(new Run(run.master(), run.partitions(), run.commitEvery(), run.outputMode(), run.progressSeconds(),
-                run.sparkConf(), run.readAhead(), column));
+                run.sparkConf(), run.readAhead(), column, run.format()));
+    }
+
+    /** A copy whose predictions table is stored in {@code f}. */
+    public JobOptions withFormat(TableFormat f) {
+        return withRun(new Run(run.master(), run.partitions(), run.commitEvery(), run.outputMode(), run.progressSeconds(),
+                run.sparkConf(), run.readAhead(), run.partitionBy(), f));
     }
 }

@@ -8,7 +8,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.sparkimage.core.PredictionSchema;
@@ -16,71 +15,71 @@ import org.sparkimage.io.TarMemberPath;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code <output>/predictions}: the one Parquet table of an output directory, and the rules that
- * make runs resumable.
+ * {@code <output>/predictions}: the one predictions table of an output directory, in the
+ * {@link TableFormat} asked for, and the rules that make runs resumable.
  *
- * <p>Every run appends its rows one commit chunk at a time, each chunk a Spark write job with its
- * own commit. Readers (and {@link #committed()}) see only files that a job commit moved into the
- * table; an interrupted chunk leaves nothing but {@code predictions/_temporary}, which Parquet
- * readers skip and {@link #recover()} deletes. A committed row is therefore complete, and a file
- * is labeled again only if it has no committed row with its current size and modification time.
- *
- * <p>Rows whose file changed or disappeared since ("stale") cannot be removed by appending: the
- * table is then rewritten without them into {@code predictions.rewrite}, which replaces the table
- * by two renames; {@link #recover()} finishes or discards a swap that was interrupted.
+ * <p>Every run appends its rows one commit chunk at a time, each chunk one commit of the table's
+ * format ({@link PredictionTable}). Readers (and {@link #committed()}) see only committed rows; a
+ * committed row is therefore complete, and a file is labeled again only if it has no committed
+ * row with its current size and modification time. Rows whose file changed or disappeared since
+ * ("stale") are removed before the run labels anything, as the format allows: Parquet by a
+ * rewrite swapped in by renames, Delta by a delete transaction.
  */
 final class PredictionStore {
     private final SparkSession spark;
     private final FileSystem fs;
-    private final Path table;
-    private final Path rewrite;
-    private final Path replaced;
+    private final Path output;
+    private final PredictionTable table;
+    private final TableFormat format;
     private final StructType schema;
-    private final String partitionBy;
 
     /** What a resumed run finds: files still to label, rows kept, stale rows dropped. */
     record Plan(List<ListedFile> todo, long kept, long stale) {}
 
     /**
      * @param schema      the rows' schema (with or without the embedding column)
+     * @param format      how the table is stored
      * @param partitionBy the column whose values name the table's sub-folders, or null
      */
-    PredictionStore(SparkSession spark, FileSystem fs, Path output, StructType schema, String partitionBy) {
+    PredictionStore(SparkSession spark, FileSystem fs, Path output, StructType schema, TableFormat format, String partitionBy) {
         this.spark = spark;
         this.fs = fs;
-        this.table = new Path(output, "predictions");
-        this.rewrite = new Path(output, "predictions.rewrite");
-        this.replaced = new Path(output, "predictions.replaced");
+        this.output = output;
+        this.table = format.open(spark, fs, output, schema, partitionBy);
+        this.format = format;
         this.schema = schema;
-        this.partitionBy = partitionBy;
     }
 
     Path table() {
-        return table;
+        return table.path();
+    }
+
+    /**
+     * Refuses to continue a table committed in another format: Parquet readers would take a Delta
+     * table's removed files for rows, and Delta ignores files its log does not name.
+     *
+     * @throws JobException (exit 2) naming both formats
+     */
+    void checkFormat() throws JobException, IOException {
+        TableFormat found = TableFormat.committedIn(fs, output);
+        if (found != null && found != format) {
+            throw new JobException(JobException.EXIT_USAGE, "--resume --format " + format + ": " + table.path()
+                    + " is a " + found + " table; resume it with --format " + found + ", or write a new output");
+        }
     }
 
     /** Brings the table back to its last committed state after an interrupted run. */
     void recover() throws IOException {
-        if (!fs.exists(table) && fs.exists(new Path(rewrite, "_SUCCESS"))) fs.rename(rewrite, table);
-        fs.delete(rewrite, true);
-        fs.delete(replaced, true);
-        fs.delete(new Path(table, "_temporary"), true);
+        table.recover();
     }
 
     /**
      * The committed rows (an empty table when there are none yet), columns in the schema's order
-     * (a partitioned table reads its partition column last; it is put back in place by name).
+     * (a partitioned Parquet table reads its partition column last; it is put back in place by name).
      */
     Dataset<Row> committed() throws IOException {
-        if (!fs.exists(table)) return spark.createDataFrame(List.of(), schema);
-        Dataset<Row> rows = spark.read().schema(schema).parquet(table.toString());
-        return rows.select(java.util.Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new));
-    }
-
-    /** A writer of {@code rows} into a table folder, partitioned when asked. */
-    private org.apache.spark.sql.DataFrameWriter<Row> writer(Dataset<Row> rows) {
-        org.apache.spark.sql.DataFrameWriter<Row> w = rows.write();
-        return partitionBy == null ? w : w.partitionBy(partitionBy);
+        if (!table.exists()) return spark.createDataFrame(List.of(), schema);
+        return table.read().select(java.util.Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new));
     }
 
     /**
@@ -105,7 +104,7 @@ final class PredictionStore {
         Dataset<Row> kept = committed.join(listing, sameFile, "left_semi").drop(SOURCE);
         long keptRows = kept.count();
         long stale = committed.count() - keptRows;
-        if (stale > 0) replaceWith(kept);
+        if (stale > 0) table.removeStale(kept, committed.join(listing, sameFile, "left_anti").drop(SOURCE));
         return new Plan(todo, keptRows, stale);
     }
 
@@ -114,19 +113,11 @@ final class PredictionStore {
 
     /** Appends one chunk of rows as one committed write job. */
     void append(Dataset<Row> rows) {
-        writer(rows).mode(SaveMode.Append).parquet(table.toString());
+        table.append(rows);
     }
 
     /** A run with nothing to label still leaves a (possibly empty) table behind. */
     void ensureExists() throws IOException {
-        if (!fs.exists(table)) append(spark.createDataFrame(List.of(), schema));
-    }
-
-    private void replaceWith(Dataset<Row> rows) throws IOException {
-        writer(rows).mode(SaveMode.ErrorIfExists).parquet(rewrite.toString());
-        if (!fs.rename(table, replaced) || !fs.rename(rewrite, table)) {
-            throw new IOException("cannot swap " + rewrite + " into " + table);
-        }
-        fs.delete(replaced, true);
+        if (!table.exists()) append(spark.createDataFrame(List.of(), schema));
     }
 }

@@ -1,5 +1,6 @@
 package org.sparkimage.job;
 
+import java.util.Arrays;
 import java.util.Map;
 
 import org.apache.spark.SparkConf;
@@ -8,6 +9,15 @@ import org.apache.spark.sql.SparkSession;
 /** The settings every session of this product needs, wherever it is started. */
 public final class SparkSessions {
     private SparkSessions() {}
+
+    /** Spark's list of session extensions (class names, comma-separated). */
+    static final String EXTENSIONS = "spark.sql.extensions";
+    /** The catalog behind unqualified and path ({@code delta.`<path>`}) table names. */
+    static final String SESSION_CATALOG = "spark.sql.catalog.spark_catalog";
+    /** Delta's analyzer rules (MERGE, DELETE, its commands). */
+    static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+    /** Delta's session catalog. */
+    static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
 
     /**
      * Adds the product's required settings to {@code conf} without overriding what the user set:
@@ -33,10 +43,48 @@ public final class SparkSessions {
      * @param extra  settings given with {@code --conf}
      */
     public static SparkSession start(String appName, String master, Map<String, String> extra) {
+        return start(appName, master, extra, TableFormat.PARQUET);
+    }
+
+    /**
+     * The active session, or a new one with the product's settings and those that writing
+     * {@code format} needs ({@link #withDelta}).
+     *
+     * @param master the Spark master, or null for spark-submit's (else {@code local[*]})
+     * @param extra  settings given with {@code --conf}
+     */
+    public static SparkSession start(String appName, String master, Map<String, String> extra, TableFormat format) {
         SparkConf conf = new SparkConf().setAppName(appName);
         if (master != null) conf.setMaster(master);
         conf.setIfMissing("spark.master", "local[*]");
         extra.forEach(conf::set);
-        return SparkSession.builder().config(withDefaults(conf)).getOrCreate();
+        withDefaults(conf);
+        if (format == TableFormat.DELTA) withDelta(conf);
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /**
+     * Adds what Delta Lake 4 needs of a session, even for a table named by path: its extension,
+     * after any the user listed (e.g. {@code org.sparkimage.sql.ImageFunctions}), and its catalog as
+     * the session catalog unless the user chose one (measured: without both, Delta 4.4 refuses
+     * even a path write with DELTA_CONFIGURE_SPARK_SESSION_WITH_EXTENSION_AND_CATALOG).
+     */
+    public static SparkConf withDelta(SparkConf conf) {
+        String listed = conf.get(EXTENSIONS, "").strip();
+        if (!listsDelta(listed)) conf.set(EXTENSIONS, listed.isEmpty() ? DELTA_EXTENSION : listed + "," + DELTA_EXTENSION);
+        conf.setIfMissing(SESSION_CATALOG, DELTA_CATALOG);
+        return conf;
+    }
+
+    /**
+     * Whether {@code spark} can write Delta tables: Delta's extension is among its extensions and
+     * a session catalog is set (Delta's, or one the user chose on purpose).
+     */
+    public static boolean readyForDelta(SparkSession spark) {
+        return listsDelta(spark.conf().get(EXTENSIONS, "")) && !spark.conf().get(SESSION_CATALOG, "").isBlank();
+    }
+
+    private static boolean listsDelta(String extensions) {
+        return Arrays.stream(extensions.split(",")).map(String::strip).anyMatch(DELTA_EXTENSION::equals);
     }
 }

@@ -226,6 +226,7 @@ class ClassifyCommandTest {
         assertEquals(2, run("--input", "a", "--output", "b", "--batch-size", "0"));
         assertEquals(2, run("--input", "a", "--output", "b", "--overwrite", "--resume"));
         assertEquals(2, run("--input", "a", "--output", "b", "--commit-every", "0"));
+        assertEquals(2, run("--input", "a", "--output", "b", "--format", "orc"));
         assertEquals(JobException.EXIT_INPUT, run("--input", tmp.resolve("nope").toString(), "--output", tmp.resolve("o1").toString()));
         Path notAModel = Files.writeString(tmp.resolve("bad.onnx"), "not a model");
         assertEquals(JobException.EXIT_MODEL, run("--input", tmp.toString(), "--output", tmp.resolve("o2").toString(),
