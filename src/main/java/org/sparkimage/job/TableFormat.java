@@ -4,6 +4,8 @@ import java.io.IOException;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
@@ -32,6 +34,25 @@ public enum TableFormat {
         if (DeltaPredictions.committedIn(fs, output)) return DELTA;
         if (ParquetPredictions.committedIn(fs, output)) return PARQUET;
         return null;
+    }
+
+    /**
+     * The rows of {@code <output>/predictions} in whichever format the job wrote them: through Delta
+     * when a transaction log is there (a plain Parquet read would also see the files a resume's MERGE
+     * removed), else as Parquet.
+     *
+     * @throws IllegalStateException for a Delta table when {@code spark} lacks Delta's extension and
+     *                               catalog ({@link SparkSessions#withDelta})
+     */
+    public static Dataset<Row> readPredictions(SparkSession spark, String output) throws IOException {
+        Path out = new Path(output);
+        FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        String table = new Path(out, "predictions").toString();
+        if (!DeltaPredictions.committedIn(fs, out)) return spark.read().parquet(table);
+        if (!SparkSessions.readyForDelta(spark)) {
+            throw new IllegalStateException(table + " is a Delta table and this session has not Delta's extension and catalog");
+        }
+        return spark.read().format("delta").load(table);
     }
 
     /** The table of this format at {@code <output>/predictions}. */

@@ -18,6 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.job.SparkSessions;
+import org.sparkimage.job.TableFormat;
 import org.sparkimage.review.PredictionReader.LabelCount;
 import org.sparkimage.util.CommandLines;
 
@@ -81,7 +82,10 @@ public final class GalleryCommand implements Callable<Integer> {
         }
         // A session that already runs (a test) is used and left running.
         boolean ownSession = SparkSession.getActiveSession().isEmpty();
-        SparkSession spark = SparkSessions.start("label-gallery", master, Map.of("spark.ui.enabled", "false"));
+        // A session of its own gets Delta's settings: harmless for a Parquet output, and a Delta one is
+        // then read through its log. A running session is not changed (its catalog setting would be).
+        SparkSession spark = SparkSessions.start("label-gallery", master, Map.of("spark.ui.enabled", "false"),
+                ownSession ? TableFormat.DELTA : TableFormat.PARQUET);
         try {
             Configuration conf = spark.sparkContext().hadoopConfiguration();
             org.apache.hadoop.fs.Path table = new org.apache.hadoop.fs.Path(output, "predictions");

@@ -7,18 +7,19 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.sparkimage.job.TableFormat;
 
 /**
  * Reads {@code <output>/predictions} for the gallery with bounded driver memory: the counts are
@@ -33,8 +34,9 @@ final class PredictionReader {
     private static final Column LABEL_INDEX = coalesce(col("label_index"), lit(-1));
     private final Dataset<Row> table;
 
-    PredictionReader(SparkSession spark, String output) {
-        this.table = spark.read().parquet(new Path(output, "predictions").toString());
+    /** The predictions of the job's {@code output}, Parquet or Delta ({@link TableFormat#readPredictions}). */
+    PredictionReader(SparkSession spark, String output) throws IOException {
+        this.table = TableFormat.readPredictions(spark, output);
     }
 
     private Dataset<Row> okRows() {

@@ -166,6 +166,11 @@ class DeltaOutputTest {
         assertEquals("MERGE", operations.get(operations.size() - 2), "the stale row deleted before the new rows' append: " + operations);
         assertEquals("WRITE", operations.get(operations.size() - 1), operations.toString());
         assertFalse(Files.exists(out.resolve("predictions.rewrite")));
+        // The removed row's file is still on disk: readers of the output (the gallery) go through the log.
+        assertTrue(shared.read().parquet(table).count() > rows.size(), "a plain Parquet read sees the removed file");
+        assertEquals(rows.size(), TableFormat.readPredictions(delta, out.toString()).count());
+        assertThrows(IllegalStateException.class, () -> TableFormat.readPredictions(shared, out.toString()),
+                "a session without Delta cannot read the table right");
     }
 
     @Test
