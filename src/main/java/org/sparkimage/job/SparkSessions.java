@@ -33,10 +33,23 @@ public final class SparkSessions {
      * @param extra  settings given with {@code --conf}
      */
     public static SparkSession start(String appName, String master, Map<String, String> extra) {
+        return start(conf(appName, master, extra));
+    }
+
+    /**
+     * The settings a new session would start with: spark-submit's (system properties), the master,
+     * {@code extra} and the product's defaults; for a caller that adds more before {@link #start(SparkConf)}.
+     */
+    public static SparkConf conf(String appName, String master, Map<String, String> extra) {
         SparkConf conf = new SparkConf().setAppName(appName);
         if (master != null) conf.setMaster(master);
         conf.setIfMissing("spark.master", "local[*]");
         extra.forEach(conf::set);
-        return SparkSession.builder().config(withDefaults(conf)).getOrCreate();
+        return withDefaults(conf);
+    }
+
+    /** The active session, or a new one with {@code conf}. */
+    public static SparkSession start(SparkConf conf) {
+        return SparkSession.builder().config(conf).getOrCreate();
     }
 }
