@@ -43,6 +43,8 @@ import org.sparkimage.util.Sha256;
  */
 class YarnIT {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
+    /** Images (and batch size) of the memory test: one batch whose activations need about 900 MiB. */
+    private static final int SMALL_IMAGES = 64;
 
     @TempDir
     static Path tmp;
@@ -63,6 +65,21 @@ class YarnIT {
         ClassificationJob.run(TestSpark.session(), JobOptions.of(images.toString(), localOut.toString()),
                 new PrintStream(PrintStream.nullOutputStream()));
         local = byName(localOut.resolve("predictions").toString());
+        writeSmallImages();
+    }
+
+    /** Writes {@link #SMALL_IMAGES} small JPEGs (quick to decode) to HDFS {@code /small}. */
+    private static void writeSmallImages() throws IOException {
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < SMALL_IMAGES; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(320, 240, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < img.getHeight(); y++) {
+                for (int x = 0; x < img.getWidth(); x++) img.setRGB(x, y, (x * 255 / 320) << 16 | (y * 255 / 240) << 8 | random.nextInt(256));
+            }
+            try (var out = cluster.fs().create(new org.apache.hadoop.fs.Path(cluster.hdfsUri() + "/small/" + i + ".jpg"))) {
+                javax.imageio.ImageIO.write(img, "jpg", out);
+            }
+        }
     }
 
     @AfterAll
@@ -170,6 +187,59 @@ class YarnIT {
                 "the executor added for the backlog did no work: " + stats);
     }
 
+    /**
+     * A batch of 64 images on a 512 MiB executor with Spark's default overhead for it (384 MiB, set
+     * explicitly): ONNX Runtime's activations alone take about 900 MiB, the NodeManager kills the
+     * container for exceeding its physical memory, and the job fails at once (one task attempt)
+     * with a message naming spark.executor.memoryOverhead, no stack trace; the driver warned
+     * before starting. Then the same run with no overhead given: the job sizes it and every file
+     * gets its row.
+     */
+    @Test
+    void aBatchTooLargeForTheGivenOverheadFailsNamingItAndTheJobsOwnSizingSucceeds() throws Exception {
+        String input = cluster.hdfsUri() + "/small";
+        List<String> args = List.of("--input", input, "--partitions", "1", "--batch-size", "" + SMALL_IMAGES,
+                "--progress-seconds", "0");
+        List<String> failFast = List.of("--deploy-mode", "client",
+                // one lost executor fails the job: no retries on new containers
+                "--conf", "spark.task.maxFailures=1", "--conf", "spark.executor.maxNumFailures=1");
+
+        List<String> tooSmall = new ArrayList<>(failFast);
+        tooSmall.addAll(List.of("--conf", "spark.executor.memoryOverhead=384m"));
+        List<String> cmd = command(args.toArray(String[]::new));
+        cmd.addAll(List.of("--output", cluster.hdfsUri() + "/labels-too-small"));
+        String failed;
+        try (ForkedProcess job = ForkedProcess.start(tmp.resolve("too-small.log"), cmd, environment(1, "512m", tooSmall))) {
+            int exit = job.waitFor(JOB_TIMEOUT);
+            failed = job.output();
+            assertEquals(1, exit, failed + containerLogs());
+        }
+        System.out.println("YARN too-small overhead run:\n" + failed.lines().filter(l -> l.startsWith("classify:")
+                || l.startsWith("warning:")).collect(Collectors.joining("\n")));
+        assertTrue(failed.contains("warning: spark.executor.memoryOverhead gives executors 384 MiB"), failed);
+        String error = failed.substring(failed.indexOf("classify: the job failed: "));
+        // YARN's own verdict, relayed by Spark's allocator from the container's exit status
+        assertTrue(error.contains("Container killed by YARN for exceeding physical memory limits"), error);
+        assertTrue(error.contains("classify: an executor's container was killed by YARN for using more memory than it"
+                + " was given: raise spark.executor.memoryOverhead (this run: 384 MiB, as set;"), error);
+        assertFalse(error.lines().anyMatch(l -> l.stripLeading().startsWith("at ")), "a stack trace:\n" + error);
+
+        cmd = command(args.toArray(String[]::new));
+        String out = cluster.hdfsUri() + "/labels-sized";
+        cmd.addAll(List.of("--output", out));
+        try (ForkedProcess job = ForkedProcess.start(tmp.resolve("sized.log"), cmd, environment(1, "512m", failFast))) {
+            assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output() + containerLogs());
+            String sized = job.output().lines().filter(l -> l.startsWith("executor memory:")).findFirst().orElse("");
+            System.out.println("YARN sized overhead run: " + sized);
+            assertTrue(sized.contains("spark.executor.memoryOverhead=" + ExecutorMemory.ruleMiB(DefaultModel.bytes().length,
+                    DefaultModel.embeddedCard(DefaultModel.bytes()), SMALL_IMAGES, 1) + "m (sized by the job"), job.output());
+        }
+        List<Row> rows = TestSpark.session().read().parquet(out + "/predictions").collectAsList();
+        assertEquals(SMALL_IMAGES, rows.size(), "one row per file");
+        assertEquals(SMALL_IMAGES, rows.stream().map(r -> (String) r.getAs("path")).distinct().count());
+        for (Row r : rows) assertEquals("ok", r.getAs("status"), r.toString());
+    }
+
     /** Peak and current resident memory of a process (Linux /proc), what the NodeManager's check compares to its limit. */
     private static String memory(ProcessHandle p) throws IOException {
         return Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
@@ -239,8 +309,14 @@ class YarnIT {
 
     /** HADOOP_CONF_DIR, and spark-submit's options in SUBMIT_OPTS. */
     private static Map<String, String> environment(int executors, List<String> submitOptions) throws IOException {
+        return environment(executors, "1g", submitOptions);
+    }
+
+    /** {@link #environment(int, List)} with executors of {@code executorMemory} heap. */
+    private static Map<String, String> environment(int executors, String executorMemory, List<String> submitOptions)
+            throws IOException {
         List<String> opts = new ArrayList<>(submitOptions);
-        opts.addAll(List.of("--num-executors", "" + executors, "--executor-cores", "1", "--executor-memory", "1g",
+        opts.addAll(List.of("--num-executors", "" + executors, "--executor-cores", "1", "--executor-memory", executorMemory,
                 "--driver-memory", "1g",
                 // Spark's jars are on this one box already: no 330 MB upload per submit (see submit.sh).
                 "--conf", "spark.yarn.jars=" + localSparkJars(),
