@@ -92,6 +92,12 @@ class YarnIT {
         String out = cluster.hdfsUri() + "/labels-client";
         submit("client", 2, List.of("--deploy-mode", "client"), "--input", cluster.hdfsUri() + "/photos", "--output", out);
         assertLikeTheLocalRun(out);
+        assertTwoExecutorsInTwoContainersDidTheWork(out);
+        assertTelemetryOffInEveryContainer();
+    }
+
+    /** Each stats row names its YARN container; two executors, each in its own container, one session each. */
+    private static void assertTwoExecutorsInTwoContainersDidTheWork(String out) {
         List<Row> stats = TestSpark.session().read().parquet(out + "/stats").collectAsList();
         Map<String, String> containerOf = new HashMap<>();
         for (Row r : stats) {
@@ -105,7 +111,6 @@ class YarnIT {
         }
         assertEquals(2, containerOf.size(), "two executors, each in its own container, did the work: " + stats);
         assertEquals(2, containerOf.values().stream().distinct().count(), stats.toString());
-        assertTelemetryOffInEveryContainer();
     }
 
     @Test
@@ -114,13 +119,14 @@ class YarnIT {
         Path modelFile = Files.write(tmp.resolve("shipped.onnx"), model);
         Path cardFile = Files.writeString(tmp.resolve("shipped.card.json"), DefaultModel.embeddedCard(model).toJson());
         String out = cluster.hdfsUri() + "/labels-cluster";
-        submit("cluster", 1, List.of("--deploy-mode", "cluster", "--files", modelFile + "," + cardFile),
+        submit("cluster", 2, List.of("--deploy-mode", "cluster", "--files", modelFile + "," + cardFile),
                 "--input", cluster.hdfsUri() + "/photos", "--output", out,
                 "--model", "shipped.onnx", "--model-card", "shipped.card.json");
         assertLikeTheLocalRun(out);
         @SuppressWarnings("unchecked")
         Map<String, Object> summary = (Map<String, Object>) TestJson.parse(readHdfs(out + "/summary.json"));
         assertEquals(Sha256.hex(model), summary.get("model_sha256"), summary.toString());
+        assertTwoExecutorsInTwoContainersDidTheWork(out);
         assertTelemetryOffInEveryContainer();
     }
 
@@ -238,6 +244,73 @@ class YarnIT {
         assertEquals(SMALL_IMAGES, rows.size(), "one row per file");
         assertEquals(SMALL_IMAGES, rows.stream().map(r -> (String) r.getAs("path")).distinct().count());
         for (Row r : rows) assertEquals("ok", r.getAs("status"), r.toString());
+    }
+
+    /**
+     * Dynamic allocation removes idle executors while the application runs: two executors start and
+     * the input is one partition, so at least one of them never gets a task; after the idle timeout
+     * (1 s) the driver kills it and YARN's container is released. The driver's event log shows the
+     * removal ("Executor killed by driver.") before the last job ended; every file still has its row.
+     * (The driver's own work before the first job - listing, reading the model - can take longer than
+     * 1 s: then both initial executors go and a new one is requested for the job, as seen here.)
+     */
+    @Test
+    void dynamicAllocationRemovesAnIdleExecutorDuringTheJob() throws Exception {
+        String out = cluster.hdfsUri() + "/labels-idle";
+        Path events = Files.createDirectories(tmp.resolve("events"));
+        List<String> cmd = command("--input", cluster.hdfsUri() + "/photos", "--output", out,
+                "--partitions", "1", "--batch-size", "1", "--progress-seconds", "0");
+        Map<String, String> env = environment(2, List.of("--deploy-mode", "client",
+                "--conf", "spark.dynamicAllocation.enabled=true",
+                "--conf", "spark.dynamicAllocation.shuffleTracking.enabled=true",
+                "--conf", "spark.dynamicAllocation.initialExecutors=2",
+                "--conf", "spark.dynamicAllocation.minExecutors=0",
+                "--conf", "spark.dynamicAllocation.maxExecutors=2",
+                "--conf", "spark.dynamicAllocation.executorIdleTimeout=1s",
+                "--conf", "spark.eventLog.enabled=true",
+                "--conf", "spark.eventLog.dir=" + events.toUri(),
+                "--conf", "spark.eventLog.compress=false")); // Spark 4 compresses it by default
+        try (ForkedProcess job = ForkedProcess.start(tmp.resolve("idle.log"), cmd, env)) {
+            assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output() + containerLogs());
+        }
+        assertLikeTheLocalRun(out);
+        List<Row> stats = TestSpark.session().read().parquet(out + "/stats").collectAsList();
+        assertEquals(1, stats.stream().map(r -> (String) r.getAs("executor_id")).distinct().count(), stats.toString());
+
+        List<Map<String, Object>> log = eventLog(events);
+        long lastJobEnd = log.stream().filter(e -> "SparkListenerJobEnd".equals(e.get("Event")))
+                .mapToLong(e -> ((Number) e.get("Completion Time")).longValue()).max().orElseThrow();
+        List<Map<String, Object>> removed = log.stream()
+                .filter(e -> "SparkListenerExecutorRemoved".equals(e.get("Event"))
+                        && ((Number) e.get("Timestamp")).longValue() < lastJobEnd).toList();
+        System.out.println("YARN idle executor removed during the job: " + removed);
+        assertFalse(removed.isEmpty(), "no executor removed before the last job ended: " + log.stream()
+                .filter(e -> e.get("Event").toString().contains("Executor")).toList());
+        // asked for by the driver (the allocation manager), not lost
+        for (Map<String, Object> e : removed) assertEquals("Executor killed by driver.", e.get("Removed Reason"), e.toString());
+    }
+
+    /**
+     * The events of the one application in the event log folder {@code dir} (one JSON object a
+     * line; Spark 4 writes rolling logs: a folder per application with {@code events_N_...} files).
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> eventLog(Path dir) throws IOException {
+        try (Stream<Path> apps = Files.list(dir)) {
+            assertEquals(1, apps.count(), "one application's event log in " + dir);
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().startsWith("appstatus") // a marker
+                            && !f.getFileName().toString().startsWith(".")) // the local file system's .crc files
+                    .sorted().toList();
+        }
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (Path f : files) {
+            for (String line : Files.readAllLines(f)) events.add((Map<String, Object>) TestJson.parse(line));
+        }
+        return events;
     }
 
     /** Peak and current resident memory of a process (Linux /proc), what the NodeManager's check compares to its limit. */
