@@ -230,6 +230,7 @@ class YarnIT {
                 + " was given: raise spark.executor.memoryOverhead (this run: 384 MiB, as set;"), error);
         assertFalse(error.lines().anyMatch(l -> l.stripLeading().startsWith("at ")), "a stack trace:\n" + error);
 
+        long rule = ExecutorMemory.ruleMiB(DefaultModel.bytes().length, DefaultModel.embeddedCard(DefaultModel.bytes()), SMALL_IMAGES, 1);
         cmd = command(args.toArray(String[]::new));
         String out = cluster.hdfsUri() + "/labels-sized";
         cmd.addAll(List.of("--output", out));
@@ -237,9 +238,11 @@ class YarnIT {
             assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output() + containerLogs());
             String sized = job.output().lines().filter(l -> l.startsWith("executor memory:")).findFirst().orElse("");
             System.out.println("YARN sized overhead run: " + sized);
-            assertTrue(sized.contains("spark.executor.memoryOverhead=" + ExecutorMemory.ruleMiB(DefaultModel.bytes().length,
-                    DefaultModel.embeddedCard(DefaultModel.bytes()), SMALL_IMAGES, 1) + "m (sized by the job"), job.output());
+            assertTrue(sized.contains("spark.executor.memoryOverhead=" + rule + "m (sized by the job"), job.output());
         }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) TestJson.parse(readHdfs(out + "/summary.json"));
+        assertEquals(rule + "m", summary.get("executor_memory_overhead"), summary.toString());
         List<Row> rows = TestSpark.session().read().parquet(out + "/predictions").collectAsList();
         assertEquals(SMALL_IMAGES, rows.size(), "one row per file");
         assertEquals(SMALL_IMAGES, rows.stream().map(r -> (String) r.getAs("path")).distinct().count());
