@@ -127,6 +127,17 @@ class YarnIT {
         Map<String, Object> summary = (Map<String, Object>) TestJson.parse(readHdfs(out + "/summary.json"));
         assertEquals(Sha256.hex(model), summary.get("model_sha256"), summary.toString());
         assertTwoExecutorsInTwoContainersDidTheWork(out);
+        // The driver inside the application master sized the overhead before its SparkContext
+        // started, and the AM's allocator asked YARN for containers of that size.
+        long overhead = ExecutorMemory.ruleMiB(model.length, DefaultModel.embeddedCard(model),
+                org.sparkimage.core.ClassifierSettings.DEFAULT_BATCH_SIZE, 1);
+        assertEquals(overhead + "m", summary.get("executor_memory_overhead"), summary.toString());
+        Path amLog = cluster.containerStderrs().stream()
+                .filter(p -> p.toString().contains(((String) summary.get("run_id")).replace("application_", "container_") + "_01_000001"))
+                .findFirst().orElseThrow();
+        String requested = "Will request 2 executor container(s) for ResourceProfile Id: 0, each with 1 core(s) and "
+                + (1024 + overhead) + " MB memory";
+        assertTrue(Files.readString(amLog, StandardCharsets.ISO_8859_1).contains(requested), requested + " not in " + amLog);
         assertTelemetryOffInEveryContainer();
     }
 
