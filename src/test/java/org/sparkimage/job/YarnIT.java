@@ -37,9 +37,12 @@ import org.sparkimage.util.Sha256;
  * launching containers as processes) over a real HDFS, submitted with {@code scripts/submit.sh
  * --master yarn} given only {@code HADOOP_CONF_DIR}: client mode and cluster mode, input and
  * output on HDFS, each run one row per file with the local run's predictions; in cluster mode the
- * model and its card come with {@code --files} and are named by relative path; an executor's
- * container killed mid-job; dynamic allocation adding an executor. Every container (application
- * master and executors) is checked for ONNX Runtime's telemetry switch.
+ * model and its card come with {@code --files} and are named by relative path, and the executor
+ * containers are as large as the driver sized them; an executor's container killed mid-job; a
+ * batch too large for the given memory overhead killed by the NodeManager's memory check (the job
+ * fails naming spark.executor.memoryOverhead) and the job's own sizing of it; dynamic allocation
+ * adding an executor and removing idle ones. Every container (application master and executors)
+ * is checked for ONNX Runtime's telemetry switch.
  */
 class YarnIT {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
