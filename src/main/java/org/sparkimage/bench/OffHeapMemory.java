@@ -28,13 +28,14 @@ import org.sparkimage.engine.EngineRegistry;
 import org.sparkimage.engine.OrtEngine;
 import org.sparkimage.job.ExecutorMemory;
 import org.sparkimage.model.ModelCard;
+import org.sparkimage.model.quant.Precision;
 import org.sparkimage.util.CommandLines;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code scripts/bench.sh memory}: what ONNX Runtime takes outside the Java heap in an executor,
+ * {@code scripts/memory.sh}: what ONNX Runtime takes outside the Java heap in an executor,
  * the figures behind {@link ExecutorMemory}'s sizing of {@code spark.executor.memoryOverhead}.
  *
  * <p>Each (precision, concurrent runs) pair runs in a fresh JVM whose heap is fixed and touched up
@@ -75,7 +76,7 @@ public final class OffHeapMemory implements Callable<Integer> {
         this.console = console;
     }
 
-    /** Entry point of {@code scripts/bench.sh memory}. */
+    /** Entry point of {@code scripts/memory.sh}. */
     public static void main(String[] args) {
         System.exit(CommandLines.execute(new OffHeapMemory(System.out), System.out, "memory: failed", args));
     }
@@ -107,8 +108,9 @@ public final class OffHeapMemory implements Callable<Integer> {
     }
 
     private ModelBundle int8(ModelBundle fp32) throws IOException {
-        Quantization q = Quantization.int8().withCalibration(calibration);
-        return Int8Models.prepare(fp32, new Quantization(q.precision(), calibration, 16, q.method()),
+        // 16 calibration images: the ranges do not change the memory, only the time to build it
+        Quantization q = new Quantization(Precision.INT8, calibration, 16, Quantization.DEFAULT_METHOD);
+        return Int8Models.prepare(fp32, q,
                 Int8Models.files(calibration, new org.apache.hadoop.conf.Configuration(), ClassifierSettings.DEFAULT_MAX_IMAGE_BYTES),
                 ClassifierSettings.DEFAULTS, console);
     }
