@@ -1,12 +1,16 @@
 package org.sparkimage.job;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
+import org.sparkimage.core.ModelBundle;
 import org.sparkimage.util.CommandLines;
 
 import picocli.CommandLine.Command;
@@ -127,7 +131,9 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         // A session that already runs (a notebook, a test) is used and left running.
         boolean ownSession = SparkSession.getActiveSession().isEmpty();
-        SparkSession spark = SparkSessions.start("classify-images", master, sparkConf, options.run().format());
+        SparkConf conf = SparkSessions.conf("classify-images", master, sparkConf, options.run().format());
+        ExecutorMemory.Choice memory = ownSession ? sizeExecutorMemory(conf, options) : null;
+        SparkSession spark = SparkSessions.start(conf);
         try {
             JobSummary summary = ClassificationJob.run(spark, options, console);
             console.print(summary.toTable());
@@ -135,9 +141,31 @@ public final class ClassifyCommand implements Callable<Integer> {
         } catch (JobException e) {
             console.println("classify: " + e.getMessage());
             return e.exitCode();
+        } catch (Exception e) {
+            String reason = JobFailure.reason(e);
+            if (reason == null) throw e; // not a Spark job abort: a bug, with its stack trace
+            console.println("classify: the job failed: " + reason);
+            if (JobFailure.overMemoryLimit(reason)) console.println("classify: " + JobFailure.memoryAdvice(memory));
+            return 1;
         } finally {
             if (ownSession) spark.stop();
         }
+    }
+
+    /**
+     * Sizes {@code spark.executor.memoryOverhead} for the model and batch size before Spark starts
+     * ({@link ExecutorMemory}); the model is read here for its size and card (and again by the job).
+     * Null where the overhead does not apply or the model cannot be read (the job then reports it).
+     */
+    private ExecutorMemory.Choice sizeExecutorMemory(SparkConf conf, JobOptions options) {
+        if (!ExecutorMemory.applies(conf)) return null;
+        ModelBundle bundle;
+        try {
+            bundle = ModelBundle.resolve(options.model(), options.modelCard(), SparkHadoopUtil.get().newConfiguration(conf));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return ExecutorMemory.resolve(conf, bundle.bytes().length, bundle.card(), options.classifier().batchSize(), console);
     }
 
     private JobOptions options() {

@@ -31,9 +31,11 @@ public record JobSummary(Run run, Counts counts, Resume resume, Model model, Sta
      * @param executors       executor ids that ran tasks
      * @param partitions      partitions of each commit
      * @param sessionsCreated ONNX Runtime sessions created, summed over executors
+     * @param executorMemoryOverhead {@code spark.executor.memoryOverhead} the application ran with
+     *                        (set by the user or sized by the job, {@link ExecutorMemory}), or null
      */
     public record Run(String runId, Instant start, Instant end, String master, List<String> executors, int partitions,
-                      int sessionsCreated) {
+                      int sessionsCreated, String executorMemoryOverhead) {
         /** Copies the executor list. */
         public Run {
             executors = List.copyOf(executors);
@@ -119,6 +121,7 @@ public record JobSummary(Run run, Counts counts, Resume resume, Model model, Sta
         m.put("executors", run.executors());
         m.put("partitions", run.partitions());
         m.put("sessions_created", run.sessionsCreated());
+        m.put("executor_memory_overhead", run.executorMemoryOverhead());
         Map<String, Object> task = new LinkedHashMap<>();
         task.put("read", stageSeconds.read());
         task.put("decode_preprocess", stageSeconds.decodePreprocess());

@@ -79,7 +79,8 @@ final class RunSummarizer {
         }
         JobSummary.Run run = new JobSummary.Run(spark.sparkContext().applicationId(), start, Instant.now(),
                 spark.sparkContext().master(), List.copyOf(executors), partitions,
-                sessionsPerExecutor.values().stream().mapToInt(Integer::intValue).sum());
+                sessionsPerExecutor.values().stream().mapToInt(Integer::intValue).sum(),
+                spark.sparkContext().getConf().get(ExecutorMemory.OVERHEAD, null));
         JobSummary.StageSeconds seconds = new JobSummary.StageSeconds(sum(stats, s -> s.nanos().read()) / 1e9,
                 sum(stats, s -> s.nanos().decode()) / 1e9, sum(stats, s -> s.nanos().inference()) / 1e9,
                 sum(stats, s -> s.nanos().inferenceWait()) / 1e9, sum(stats, s -> s.nanos().write()) / 1e9);

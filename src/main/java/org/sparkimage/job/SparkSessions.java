@@ -54,12 +54,25 @@ public final class SparkSessions {
      * @param extra  settings given with {@code --conf}
      */
     public static SparkSession start(String appName, String master, Map<String, String> extra, TableFormat format) {
+        return start(conf(appName, master, extra, format));
+    }
+
+    /**
+     * The settings a new session would start with: spark-submit's (system properties), the master,
+     * {@code extra}, the product's defaults and what writing {@code format} needs; for a caller that
+     * adds more before {@link #start(SparkConf)}.
+     */
+    public static SparkConf conf(String appName, String master, Map<String, String> extra, TableFormat format) {
         SparkConf conf = new SparkConf().setAppName(appName);
         if (master != null) conf.setMaster(master);
         conf.setIfMissing("spark.master", "local[*]");
         extra.forEach(conf::set);
         withDefaults(conf);
-        if (format == TableFormat.DELTA) withDelta(conf);
+        return format == TableFormat.DELTA ? withDelta(conf) : conf;
+    }
+
+    /** The active session, or a new one with {@code conf}. */
+    public static SparkSession start(SparkConf conf) {
         return SparkSession.builder().config(conf).getOrCreate();
     }
 

@@ -37,12 +37,17 @@ import org.sparkimage.util.Sha256;
  * launching containers as processes) over a real HDFS, submitted with {@code scripts/submit.sh
  * --master yarn} given only {@code HADOOP_CONF_DIR}: client mode and cluster mode, input and
  * output on HDFS, each run one row per file with the local run's predictions; in cluster mode the
- * model and its card come with {@code --files} and are named by relative path; an executor's
- * container killed mid-job; dynamic allocation adding an executor. Every container (application
- * master and executors) is checked for ONNX Runtime's telemetry switch.
+ * model and its card come with {@code --files} and are named by relative path, and the executor
+ * containers are as large as the driver sized them; an executor's container killed mid-job; a
+ * batch too large for the given memory overhead killed by the NodeManager's memory check (the job
+ * fails naming spark.executor.memoryOverhead) and the job's own sizing of it; dynamic allocation
+ * adding an executor and removing idle ones. Every container (application master and executors)
+ * is checked for ONNX Runtime's telemetry switch.
  */
 class YarnIT {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
+    /** Images (and batch size) of the memory test: one batch whose activations need about 900 MiB. */
+    private static final int SMALL_IMAGES = 64;
 
     @TempDir
     static Path tmp;
@@ -63,6 +68,21 @@ class YarnIT {
         ClassificationJob.run(TestSpark.session(), JobOptions.of(images.toString(), localOut.toString()),
                 new PrintStream(PrintStream.nullOutputStream()));
         local = byName(localOut.resolve("predictions").toString());
+        writeSmallImages();
+    }
+
+    /** Writes {@link #SMALL_IMAGES} small JPEGs (quick to decode) to HDFS {@code /small}. */
+    private static void writeSmallImages() throws IOException {
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < SMALL_IMAGES; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(320, 240, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < img.getHeight(); y++) {
+                for (int x = 0; x < img.getWidth(); x++) img.setRGB(x, y, (x * 255 / 320) << 16 | (y * 255 / 240) << 8 | random.nextInt(256));
+            }
+            try (var out = cluster.fs().create(new org.apache.hadoop.fs.Path(cluster.hdfsUri() + "/small/" + i + ".jpg"))) {
+                javax.imageio.ImageIO.write(img, "jpg", out);
+            }
+        }
     }
 
     @AfterAll
@@ -75,6 +95,12 @@ class YarnIT {
         String out = cluster.hdfsUri() + "/labels-client";
         submit("client", 2, List.of("--deploy-mode", "client"), "--input", cluster.hdfsUri() + "/photos", "--output", out);
         assertLikeTheLocalRun(out);
+        assertTwoExecutorsInTwoContainersDidTheWork(out);
+        assertTelemetryOffInEveryContainer();
+    }
+
+    /** Each stats row names its YARN container; two executors, each in its own container, one session each. */
+    private static void assertTwoExecutorsInTwoContainersDidTheWork(String out) {
         List<Row> stats = TestSpark.session().read().parquet(out + "/stats").collectAsList();
         Map<String, String> containerOf = new HashMap<>();
         for (Row r : stats) {
@@ -88,7 +114,6 @@ class YarnIT {
         }
         assertEquals(2, containerOf.size(), "two executors, each in its own container, did the work: " + stats);
         assertEquals(2, containerOf.values().stream().distinct().count(), stats.toString());
-        assertTelemetryOffInEveryContainer();
     }
 
     @Test
@@ -97,13 +122,25 @@ class YarnIT {
         Path modelFile = Files.write(tmp.resolve("shipped.onnx"), model);
         Path cardFile = Files.writeString(tmp.resolve("shipped.card.json"), DefaultModel.embeddedCard(model).toJson());
         String out = cluster.hdfsUri() + "/labels-cluster";
-        submit("cluster", 1, List.of("--deploy-mode", "cluster", "--files", modelFile + "," + cardFile),
+        submit("cluster", 2, List.of("--deploy-mode", "cluster", "--files", modelFile + "," + cardFile),
                 "--input", cluster.hdfsUri() + "/photos", "--output", out,
                 "--model", "shipped.onnx", "--model-card", "shipped.card.json");
         assertLikeTheLocalRun(out);
         @SuppressWarnings("unchecked")
         Map<String, Object> summary = (Map<String, Object>) TestJson.parse(readHdfs(out + "/summary.json"));
         assertEquals(Sha256.hex(model), summary.get("model_sha256"), summary.toString());
+        assertTwoExecutorsInTwoContainersDidTheWork(out);
+        // The driver inside the application master sized the overhead before its SparkContext
+        // started, and the AM's allocator asked YARN for containers of that size.
+        long overhead = ExecutorMemory.ruleMiB(model.length, DefaultModel.embeddedCard(model),
+                org.sparkimage.core.ClassifierSettings.DEFAULT_BATCH_SIZE, 1);
+        assertEquals(overhead + "m", summary.get("executor_memory_overhead"), summary.toString());
+        Path amLog = cluster.containerStderrs().stream()
+                .filter(p -> p.toString().contains(((String) summary.get("run_id")).replace("application_", "container_") + "_01_000001"))
+                .findFirst().orElseThrow();
+        String requested = "Will request 2 executor container(s) for ResourceProfile Id: 0, each with 1 core(s) and "
+                + (1024 + overhead) + " MB memory";
+        assertTrue(Files.readString(amLog, StandardCharsets.ISO_8859_1).contains(requested), requested + " not in " + amLog);
         assertTelemetryOffInEveryContainer();
     }
 
@@ -168,6 +205,129 @@ class YarnIT {
         for (Row r : stats) assertEquals(1, (int) r.getAs("sessions_created"), r.toString());
         assertEquals(2, stats.stream().map(r -> (String) r.getAs("container_id")).distinct().count(),
                 "the executor added for the backlog did no work: " + stats);
+    }
+
+    /**
+     * A batch of 64 images on a 512 MiB executor with Spark's default overhead for it (384 MiB, set
+     * explicitly): ONNX Runtime's activations alone take about 900 MiB, the NodeManager kills the
+     * container for exceeding its physical memory, and the job fails at once (one task attempt)
+     * with a message naming spark.executor.memoryOverhead, no stack trace; the driver warned
+     * before starting. Then the same run with no overhead given: the job sizes it and every file
+     * gets its row.
+     */
+    @Test
+    void aBatchTooLargeForTheGivenOverheadFailsNamingItAndTheJobsOwnSizingSucceeds() throws Exception {
+        String input = cluster.hdfsUri() + "/small";
+        List<String> args = List.of("--input", input, "--partitions", "1", "--batch-size", "" + SMALL_IMAGES,
+                "--progress-seconds", "0");
+        List<String> failFast = List.of("--deploy-mode", "client",
+                // one lost executor fails the job: no retries on new containers
+                "--conf", "spark.task.maxFailures=1", "--conf", "spark.executor.maxNumFailures=1");
+
+        List<String> tooSmall = new ArrayList<>(failFast);
+        tooSmall.addAll(List.of("--conf", "spark.executor.memoryOverhead=384m"));
+        List<String> cmd = command(args.toArray(String[]::new));
+        cmd.addAll(List.of("--output", cluster.hdfsUri() + "/labels-too-small"));
+        String failed;
+        try (ForkedProcess job = ForkedProcess.start(tmp.resolve("too-small.log"), cmd, environment(1, "512m", tooSmall))) {
+            int exit = job.waitFor(JOB_TIMEOUT);
+            failed = job.output();
+            assertEquals(1, exit, failed + containerLogs());
+        }
+        System.out.println("YARN too-small overhead run:\n" + failed.lines().filter(l -> l.startsWith("classify:")
+                || l.startsWith("warning:")).collect(Collectors.joining("\n")));
+        assertTrue(failed.contains("warning: spark.executor.memoryOverhead gives executors 384 MiB"), failed);
+        String error = failed.substring(failed.indexOf("classify: the job failed: "));
+        // YARN's own verdict, relayed by Spark's allocator from the container's exit status
+        assertTrue(error.contains("Container killed by YARN for exceeding physical memory limits"), error);
+        assertTrue(error.contains("classify: an executor's container was killed by YARN for using more memory than it"
+                + " was given: raise spark.executor.memoryOverhead (this run: 384 MiB, as set;"), error);
+        assertFalse(error.lines().anyMatch(l -> l.stripLeading().startsWith("at ")), "a stack trace:\n" + error);
+
+        long rule = ExecutorMemory.ruleMiB(DefaultModel.bytes().length, DefaultModel.embeddedCard(DefaultModel.bytes()), SMALL_IMAGES, 1);
+        cmd = command(args.toArray(String[]::new));
+        String out = cluster.hdfsUri() + "/labels-sized";
+        cmd.addAll(List.of("--output", out));
+        try (ForkedProcess job = ForkedProcess.start(tmp.resolve("sized.log"), cmd, environment(1, "512m", failFast))) {
+            assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output() + containerLogs());
+            String sized = job.output().lines().filter(l -> l.startsWith("executor memory:")).findFirst().orElse("");
+            System.out.println("YARN sized overhead run: " + sized);
+            assertTrue(sized.contains("spark.executor.memoryOverhead=" + rule + "m (sized by the job"), job.output());
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) TestJson.parse(readHdfs(out + "/summary.json"));
+        assertEquals(rule + "m", summary.get("executor_memory_overhead"), summary.toString());
+        List<Row> rows = TestSpark.session().read().parquet(out + "/predictions").collectAsList();
+        assertEquals(SMALL_IMAGES, rows.size(), "one row per file");
+        assertEquals(SMALL_IMAGES, rows.stream().map(r -> (String) r.getAs("path")).distinct().count());
+        for (Row r : rows) assertEquals("ok", r.getAs("status"), r.toString());
+    }
+
+    /**
+     * Dynamic allocation removes idle executors while the application runs: two executors start and
+     * the input is one partition, so at least one of them never gets a task; after the idle timeout
+     * (1 s) the driver kills it and YARN's container is released. The driver's event log shows the
+     * removal ("Executor killed by driver.") before the last job ended; every file still has its row.
+     * (The driver's own work before the first job - listing, reading the model - can take longer than
+     * 1 s: then both initial executors go and a new one is requested for the job, as seen here.)
+     */
+    @Test
+    void dynamicAllocationRemovesAnIdleExecutorDuringTheJob() throws Exception {
+        String out = cluster.hdfsUri() + "/labels-idle";
+        Path events = Files.createDirectories(tmp.resolve("events"));
+        List<String> cmd = command("--input", cluster.hdfsUri() + "/photos", "--output", out,
+                "--partitions", "1", "--batch-size", "1", "--progress-seconds", "0");
+        Map<String, String> env = environment(2, List.of("--deploy-mode", "client",
+                "--conf", "spark.dynamicAllocation.enabled=true",
+                "--conf", "spark.dynamicAllocation.shuffleTracking.enabled=true",
+                "--conf", "spark.dynamicAllocation.initialExecutors=2",
+                "--conf", "spark.dynamicAllocation.minExecutors=0",
+                "--conf", "spark.dynamicAllocation.maxExecutors=2",
+                "--conf", "spark.dynamicAllocation.executorIdleTimeout=1s",
+                "--conf", "spark.eventLog.enabled=true",
+                "--conf", "spark.eventLog.dir=" + events.toUri(),
+                "--conf", "spark.eventLog.compress=false")); // Spark 4 compresses it by default
+        try (ForkedProcess job = ForkedProcess.start(tmp.resolve("idle.log"), cmd, env)) {
+            assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output() + containerLogs());
+        }
+        assertLikeTheLocalRun(out);
+        List<Row> stats = TestSpark.session().read().parquet(out + "/stats").collectAsList();
+        assertEquals(1, stats.stream().map(r -> (String) r.getAs("executor_id")).distinct().count(), stats.toString());
+
+        List<Map<String, Object>> log = eventLog(events);
+        long lastJobEnd = log.stream().filter(e -> "SparkListenerJobEnd".equals(e.get("Event")))
+                .mapToLong(e -> ((Number) e.get("Completion Time")).longValue()).max().orElseThrow();
+        List<Map<String, Object>> removed = log.stream()
+                .filter(e -> "SparkListenerExecutorRemoved".equals(e.get("Event"))
+                        && ((Number) e.get("Timestamp")).longValue() < lastJobEnd).toList();
+        System.out.println("YARN idle executor removed during the job: " + removed);
+        assertFalse(removed.isEmpty(), "no executor removed before the last job ended: " + log.stream()
+                .filter(e -> e.get("Event").toString().contains("Executor")).toList());
+        // asked for by the driver (the allocation manager), not lost
+        for (Map<String, Object> e : removed) assertEquals("Executor killed by driver.", e.get("Removed Reason"), e.toString());
+    }
+
+    /**
+     * The events of the one application in the event log folder {@code dir} (one JSON object a
+     * line; Spark 4 writes rolling logs: a folder per application with {@code events_N_...} files).
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> eventLog(Path dir) throws IOException {
+        try (Stream<Path> apps = Files.list(dir)) {
+            assertEquals(1, apps.count(), "one application's event log in " + dir);
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().startsWith("appstatus") // a marker
+                            && !f.getFileName().toString().startsWith(".")) // the local file system's .crc files
+                    .sorted().toList();
+        }
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (Path f : files) {
+            for (String line : Files.readAllLines(f)) events.add((Map<String, Object>) TestJson.parse(line));
+        }
+        return events;
     }
 
     /** Peak and current resident memory of a process (Linux /proc), what the NodeManager's check compares to its limit. */
@@ -239,8 +399,14 @@ class YarnIT {
 
     /** HADOOP_CONF_DIR, and spark-submit's options in SUBMIT_OPTS. */
     private static Map<String, String> environment(int executors, List<String> submitOptions) throws IOException {
+        return environment(executors, "1g", submitOptions);
+    }
+
+    /** {@link #environment(int, List)} with executors of {@code executorMemory} heap. */
+    private static Map<String, String> environment(int executors, String executorMemory, List<String> submitOptions)
+            throws IOException {
         List<String> opts = new ArrayList<>(submitOptions);
-        opts.addAll(List.of("--num-executors", "" + executors, "--executor-cores", "1", "--executor-memory", "1g",
+        opts.addAll(List.of("--num-executors", "" + executors, "--executor-cores", "1", "--executor-memory", executorMemory,
                 "--driver-memory", "1g",
                 // Spark's jars are on this one box already: no 330 MB upload per submit (see submit.sh).
                 "--conf", "spark.yarn.jars=" + localSparkJars(),

@@ -57,13 +57,24 @@ public final class YarnCluster implements AutoCloseable {
         conf.set("yarn.scheduler.capacity.root.default.acl_administer_queue", "*");
         conf.setFloat("yarn.scheduler.capacity.maximum-am-resource-percent", 1.0f);
         conf.setInt("yarn.scheduler.capacity.node-locality-delay", -1);
+        // Without this MiniYARNCluster turns the NodeManager's container monitor off (no process
+        // tree, so no memory check at all) and replaces its memory with a fixed 4096 MB.
+        conf.setBoolean("yarn.minicluster.control-resource-monitoring", true);
+        conf.setInt("yarn.minicluster.yarn.nodemanager.resource.memory-mb", NODE_MEMORY_MB);
         conf.setInt("yarn.nodemanager.resource.memory-mb", NODE_MEMORY_MB);
         conf.setInt("yarn.nodemanager.resource.cpu-vcores", 4);
+        // Containers are granted in multiples of this (the capacity scheduler rounds requests up).
         conf.setInt("yarn.scheduler.minimum-allocation-mb", 256);
         // The physical-memory check stays on (it is what kills an executor over its limit on a real
         // cluster); the virtual one is off, as on most clusters: JVMs reserve far more than they use.
         conf.setBoolean("yarn.nodemanager.pmem-check-enabled", true);
         conf.setBoolean("yarn.nodemanager.vmem-check-enabled", false);
+        // "Strict" enforcement (the default) leaves the limit to the cgroups OOM killer and skips the
+        // polling check; without cgroups (here) nothing would enforce it.
+        conf.setBoolean("yarn.nodemanager.resource.memory.enforced", false);
+        // Check every half second (default 3 s): a container over its limit is killed before a short
+        // task could finish and hide it.
+        conf.setInt("yarn.nodemanager.container-monitor.interval-ms", 500);
         // Keep the containers' folders (launch scripts, logs) after they end, for the tests to read.
         conf.setInt("yarn.nodemanager.delete.debug-delay-sec", 3600);
 
