@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkimage.testing.TestSpark;
+import org.sparkimage.testing.YarnCluster;
 
 /**
  * A real in-process HDFS (MiniDFSCluster: a NameNode and a DataNode): images are put there, the
@@ -30,6 +31,10 @@ class HdfsRoundTripTest {
     void labelsFromHdfsToHdfsAndResumesThere() throws Exception {
         Configuration conf = new Configuration();
         MiniDFSCluster hdfs = new MiniDFSCluster.Builder(conf, tmp.resolve("dfs").toFile()).numDataNodes(1).build();
+        // The job's writers use the session's Hadoop settings: let them wait for a slow block report.
+        Configuration sessionHadoop = TestSpark.session().sparkContext().hadoopConfiguration();
+        String retries = sessionHadoop.get(YarnCluster.HDFS_CLOSE_RETRIES);
+        sessionHadoop.setInt(YarnCluster.HDFS_CLOSE_RETRIES, 10);
         try {
             hdfs.waitActive();
             FileSystem fs = hdfs.getFileSystem();
@@ -78,6 +83,8 @@ class HdfsRoundTripTest {
             assertNotEquals((Long) rows.get("coins.png").getAs("file_size"), after.get("coins.png").getAs("file_size"));
             assertEquals(Integer.valueOf(512), after.get("coins.png").getAs("width")); // camera.png is 512x512
         } finally {
+            if (retries == null) sessionHadoop.unset(YarnCluster.HDFS_CLOSE_RETRIES);
+            else sessionHadoop.set(YarnCluster.HDFS_CLOSE_RETRIES, retries);
             hdfs.shutdown();
         }
     }

@@ -35,6 +35,14 @@ public final class YarnCluster implements AutoCloseable {
         this.yarn = yarn;
     }
 
+    /**
+     * How often an HDFS client asks the NameNode to complete a file whose last block the one
+     * DataNode has not reported yet (Hadoop's default 5, about 12 s in all). On a loaded 2-core box
+     * the report came later once in a full suite run: "Unable to close file because the last block
+     * ... does not have enough number of replicas". 10 waits as long as needed, up to minutes.
+     */
+    public static final String HDFS_CLOSE_RETRIES = "dfs.client.block.write.locateFollowingBlock.retries";
+
     /** Starts HDFS, then YARN on it, under {@code dir}, and writes the client configuration. */
     public static YarnCluster start(Path dir) throws Exception {
         Files.createDirectories(dir);
@@ -102,6 +110,7 @@ public final class YarnCluster implements AutoCloseable {
         Files.createDirectories(confDir());
         Configuration core = new Configuration(false);
         core.set("fs.defaultFS", hdfs.getURI().toString());
+        core.setInt(HDFS_CLOSE_RETRIES, 10); // see HDFS_CLOSE_RETRIES
         write(core, confDir().resolve("core-site.xml"));
         Configuration site = new Configuration(false);
         for (var e : yarn.getConfig()) {
