@@ -64,6 +64,7 @@ public final class ClassificationJob {
         if (resuming) {
             store.checkFormat();
             store.recover();
+            store.checkPartitioning();
         }
         RunSummarizer summarizer = new RunSummarizer(spark, outFs, out);
         List<String> earlierRuns = resuming ? summarizer.earlierRuns() : List.of();

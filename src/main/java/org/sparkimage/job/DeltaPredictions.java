@@ -1,6 +1,7 @@
 package org.sparkimage.job;
 
 import java.io.IOException;
+import java.util.List;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -51,6 +52,13 @@ final class DeltaPredictions implements PredictionTable {
     @Override
     public boolean exists() throws IOException {
         return fs.exists(new Path(table, LOG));
+    }
+
+    /** From the table's metadata (Delta keeps it even for an empty table). */
+    @Override
+    public String partitionColumn() {
+        List<String> columns = DeltaTable.forPath(spark, table.toString()).detail().select("partitionColumns").first().getList(0);
+        return columns.isEmpty() ? null : columns.get(0);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.sparkimage.job;
 
 import java.io.IOException;
 
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.DataFrameWriter;
@@ -62,6 +63,17 @@ final class ParquetPredictions implements PredictionTable {
     @Override
     public boolean exists() throws IOException {
         return fs.exists(table);
+    }
+
+    /** The name before {@code =} of the table's first {@code <column>=<value>} folder. */
+    @Override
+    public String partitionColumn() throws IOException {
+        for (FileStatus s : fs.listStatus(table)) {
+            String name = s.getPath().getName();
+            int eq = name.indexOf('=');
+            if (s.isDirectory() && eq > 0 && !name.startsWith("_") && !name.startsWith(".")) return name.substring(0, eq);
+        }
+        return null;
     }
 
     @Override

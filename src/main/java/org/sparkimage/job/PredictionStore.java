@@ -32,6 +32,7 @@ final class PredictionStore {
     private final PredictionTable table;
     private final TableFormat format;
     private final StructType schema;
+    private final String partitionBy;
 
     /** What a resumed run finds: files still to label, rows kept, stale rows dropped. */
     record Plan(List<ListedFile> todo, long kept, long stale) {}
@@ -48,6 +49,7 @@ final class PredictionStore {
         this.table = format.open(spark, fs, output, schema, partitionBy);
         this.format = format;
         this.schema = schema;
+        this.partitionBy = partitionBy;
     }
 
     Path table() {
@@ -66,6 +68,23 @@ final class PredictionStore {
             throw new JobException(JobException.EXIT_USAGE, "--resume --format " + format + ": " + table.path()
                     + " is a " + found + " table; resume it with --format " + found + ", or write a new output");
         }
+    }
+
+    /**
+     * Refuses to continue a table partitioned otherwise than {@code --partition-by} asks: appends
+     * would mix folder layouts, which Spark's Parquet reader rejects and Delta refuses. Call after
+     * {@link #recover()}.
+     *
+     * @throws JobException (exit 2) naming the table's partitioning
+     */
+    void checkPartitioning() throws JobException, IOException {
+        if (!table.exists()) return;
+        String found = table.partitionColumn();
+        if (java.util.Objects.equals(found, partitionBy)) return;
+        if (found == null && table.read().isEmpty()) return; // no rows, no folders: nothing to conflict with
+        throw new JobException(JobException.EXIT_USAGE, "--resume" + (partitionBy == null ? "" : " --partition-by " + partitionBy)
+                + ": " + table.path() + " is " + (found == null ? "not partitioned" : "partitioned by " + found) + "; resume it with "
+                + (found == null ? "no --partition-by" : "--partition-by " + found) + ", or write a new output");
     }
 
     /** Brings the table back to its last committed state after an interrupted run. */

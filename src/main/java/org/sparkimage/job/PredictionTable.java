@@ -17,6 +17,12 @@ interface PredictionTable {
     /** Whether a commit has created the table. */
     boolean exists() throws IOException;
 
+    /**
+     * The column the committed table is partitioned by, or null when it is not partitioned (or,
+     * for Parquet, has no partition folder yet). Called only when {@link #exists()}.
+     */
+    String partitionColumn() throws IOException;
+
     /** Every committed row, with the table's own column order. */
     Dataset<Row> read();
 

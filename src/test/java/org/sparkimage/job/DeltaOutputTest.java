@@ -201,6 +201,11 @@ class DeltaOutputTest {
         List<Row> rows = delta.read().format("delta").load(table).collectAsList();
         assertEquals(5, rows.size(), "one row per file");
         assertEquals(5, byPath(rows).size(), "no duplicate row");
+
+        JobException unpartitioned = assertThrows(JobException.class, () -> ClassificationJob.run(delta,
+                o.withPartitionBy(null).resuming(JobOptions.DEFAULT_COMMIT_EVERY), quiet()));
+        assertEquals(JobException.EXIT_USAGE, unpartitioned.exitCode());
+        assertTrue(unpartitioned.getMessage().contains("is partitioned by label"), unpartitioned.getMessage());
     }
 
     @Test

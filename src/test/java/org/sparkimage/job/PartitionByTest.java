@@ -64,6 +64,29 @@ class PartitionByTest {
     }
 
     @Test
+    void refusesToResumeWithAnotherPartitioning() throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        ReferenceData.Expected photo = ReferenceData.nsfwExpected().get(0);
+        Files.copy(ReferenceData.nsfwDir().resolve(photo.file()), images.resolve(photo.fileName()));
+        SparkSession spark = TestSpark.session();
+        PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+        JobOptions plain = JobOptions.of(images.toString(), tmp.resolve("plain").toString());
+        ClassificationJob.run(spark, plain, quiet);
+        JobException byLabel = assertThrows(JobException.class, () -> ClassificationJob.run(spark,
+                plain.withPartitionBy("label").resuming(JobOptions.DEFAULT_COMMIT_EVERY), quiet));
+        assertEquals(JobException.EXIT_USAGE, byLabel.exitCode());
+        assertTrue(byLabel.getMessage().contains("is not partitioned; resume it with no --partition-by"), byLabel.getMessage());
+
+        JobOptions labelled = JobOptions.of(images.toString(), tmp.resolve("labelled").toString()).withPartitionBy("label");
+        ClassificationJob.run(spark, labelled, quiet);
+        JobException unpartitioned = assertThrows(JobException.class, () -> ClassificationJob.run(spark,
+                JobOptions.of(images.toString(), tmp.resolve("labelled").toString()).resuming(JobOptions.DEFAULT_COMMIT_EVERY), quiet));
+        assertTrue(unpartitioned.getMessage().contains("is partitioned by label; resume it with --partition-by label"),
+                unpartitioned.getMessage());
+        assertEquals(1, spark.read().parquet(tmp.resolve("labelled/predictions").toString()).count(), "left as it was");
+    }
+
+    @Test
     void refusesAColumnWithAValuePerRow() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobOptions.of("in", "out").withPartitionBy("path"));
