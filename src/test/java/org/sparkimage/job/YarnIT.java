@@ -122,8 +122,9 @@ class YarnIT {
         Path modelFile = Files.write(tmp.resolve("shipped.onnx"), model);
         Path cardFile = Files.writeString(tmp.resolve("shipped.card.json"), DefaultModel.embeddedCard(model).toJson());
         String out = cluster.hdfsUri() + "/labels-cluster";
+        // Input and output without a scheme: resolved on the cluster's default file system (HDFS).
         submit("cluster", 2, List.of("--deploy-mode", "cluster", "--files", modelFile + "," + cardFile),
-                "--input", cluster.hdfsUri() + "/photos", "--output", out,
+                "--input", "/photos", "--output", "/labels-cluster",
                 "--model", "shipped.onnx", "--model-card", "shipped.card.json");
         assertLikeTheLocalRun(out);
         @SuppressWarnings("unchecked")
