@@ -23,8 +23,9 @@ import scala.collection.immutable.Seq;
  * image struct, as for the transformer.
  *
  * <p>Why a table function beside {@code classify_image}: a scalar function sees one row at a time,
- * so it cannot batch, read ahead or overlap decoding with inference; this one hands whole
- * partitions to the partition function. Unlike {@code classify_image}, the model is resolved on the
+ * so it cannot batch or overlap decoding with inference; this one hands whole partitions to the
+ * partition function. (The bytes come from the table argument, so the job's read-ahead of files
+ * does not apply.) Unlike {@code classify_image}, the model is resolved on the
  * driver (a path the driver can read) and broadcast through the session's {@code SparkContext}, as
  * the transformer does.
  */
