@@ -6,4 +6,4 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/scripts/lib.sh"
 ensure_built
-run_main org.sparkimage.job.ClassifyCommand "$@"
+run_main org.sparkimage.cli.ClassifyCommand "$@"

@@ -14,7 +14,7 @@ trap 'rm -f "$args"' EXIT
 printf -- '-cp\n%s\n' "$(runtime_classpath)" > "$args"
 if [ "${1:-}" = quantize ]; then
   shift
-  java @"$args" org.sparkimage.job.QuantizeCommand "$@"
+  java @"$args" org.sparkimage.cli.QuantizeCommand "$@"
 else
   java @"$args" org.sparkimage.model.ModelTool "$@"
 fi

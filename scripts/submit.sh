@@ -21,7 +21,7 @@ for a in "$@"; do
 done
 [ -n "$master" ] || { echo "submit.sh: --master <url> is required" >&2; exit 2; }
 export ORT_DISABLE_TELEMETRY=1
-submit_args=(--master "$master" --class org.sparkimage.job.ClassifyCommand
+submit_args=(--master "$master" --class org.sparkimage.cli.ClassifyCommand
              --properties-file "$ROOT/conf/spark-defaults.conf")
 log_conf="-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties"
 if [ "$master" = "yarn" ] && [ -z "${HADOOP_CONF_DIR:-}${YARN_CONF_DIR:-}" ]; then

@@ -11,13 +11,13 @@ import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sparkimage.cli.ClassifierOptions;
 import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.core.ModelBundle;
 import org.sparkimage.image.Preprocessor;
 import org.sparkimage.job.ClassificationJob;
-import org.sparkimage.job.ClassifierOptions;
-import org.sparkimage.job.JobOptions;
-import org.sparkimage.job.SparkSessions;
+import org.sparkimage.setup.JobOptions;
+import org.sparkimage.setup.SparkSessions;
 import org.sparkimage.util.CommandLines;
 import org.sparkimage.util.JsonFiles;
 

@@ -14,9 +14,9 @@ import org.sparkimage.core.Int8Models;
 import org.sparkimage.core.ModelBundle;
 import org.sparkimage.core.Quantization;
 import org.sparkimage.image.DecodeMode;
+import org.sparkimage.input.CalibrationFiles;
 import org.sparkimage.model.quant.Precision;
-import org.sparkimage.job.CalibrationFiles;
-import org.sparkimage.job.SparkSessions;
+import org.sparkimage.setup.SparkSessions;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

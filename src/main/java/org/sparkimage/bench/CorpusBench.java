@@ -11,6 +11,8 @@ import java.util.stream.Stream;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sparkimage.core.ClassifierSettings;
+import org.sparkimage.core.ModelBundle;
 import org.sparkimage.engine.EngineRegistry;
 import org.sparkimage.engine.OrtEngine;
 import org.sparkimage.image.DecodeLimits;
@@ -21,10 +23,8 @@ import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.image.Preprocessor;
 import org.sparkimage.image.ScaleHint;
 import org.sparkimage.job.ClassificationJob;
-import org.sparkimage.core.ClassifierSettings;
-import org.sparkimage.job.JobOptions;
-import org.sparkimage.job.JobSummary;
-import org.sparkimage.core.ModelBundle;
+import org.sparkimage.output.JobSummary;
+import org.sparkimage.setup.JobOptions;
 
 /**
  * Measures C, D (the job's decode mode, and javax.imageio) and E on one corpus, in this JVM, for one or more

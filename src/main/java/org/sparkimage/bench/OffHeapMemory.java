@@ -26,9 +26,9 @@ import org.sparkimage.core.ModelBundle;
 import org.sparkimage.core.Quantization;
 import org.sparkimage.engine.EngineRegistry;
 import org.sparkimage.engine.OrtEngine;
-import org.sparkimage.job.ExecutorMemory;
 import org.sparkimage.model.ModelCard;
 import org.sparkimage.model.quant.Precision;
+import org.sparkimage.setup.ExecutorMemory;
 import org.sparkimage.util.CommandLines;
 
 import picocli.CommandLine.Command;

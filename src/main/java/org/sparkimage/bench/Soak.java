@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.apache.spark.sql.SparkSession;
-import org.sparkimage.job.ClassificationJob;
 import org.sparkimage.core.ClassifierSettings;
-import org.sparkimage.job.JobOptions;
-import org.sparkimage.job.JobSummary;
+import org.sparkimage.job.ClassificationJob;
+import org.sparkimage.output.JobSummary;
+import org.sparkimage.setup.JobOptions;
 
 /**
  * A long run for leaks: {@code n} files (hard links cycling through a corpus, so they cost no

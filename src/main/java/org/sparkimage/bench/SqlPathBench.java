@@ -12,8 +12,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.job.ClassificationJob;
-import org.sparkimage.job.JobOptions;
 import org.sparkimage.ml.MobileNetV2Classifier;
+import org.sparkimage.setup.JobOptions;
 import org.sparkimage.sql.ImageFunctions;
 
 /**

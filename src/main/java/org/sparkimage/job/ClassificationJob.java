@@ -3,44 +3,39 @@ package org.sparkimage.job;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkContext;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.core.Int8Models;
 import org.sparkimage.core.ModelBundle;
-import org.sparkimage.core.Quantization;
-import org.sparkimage.model.quant.Precision;
-import org.sparkimage.core.PartitionClassifier;
 import org.sparkimage.core.PartitionStats;
 import org.sparkimage.core.PredictionSchema;
+import org.sparkimage.core.Quantization;
+import org.sparkimage.input.CalibrationFiles;
+import org.sparkimage.input.InputSources;
+import org.sparkimage.input.ListedFile;
+import org.sparkimage.model.quant.Precision;
+import org.sparkimage.output.JobSummary;
+import org.sparkimage.output.PredictionStore;
+import org.sparkimage.output.RunSummarizer;
+import org.sparkimage.setup.JobException;
+import org.sparkimage.setup.JobOptions;
+import org.sparkimage.setup.SparkSessions;
+import org.sparkimage.setup.TableFormat;
 
 /**
- * The driver side of one run: resolve and broadcast the model, open the input
- * ({@link InputSources}: loose files and tar shards from a listing, or a table), classify each
- * source partition by partition, write predictions ({@link PredictionStore}: Parquet, or a Delta
+ * The driver side of one run: resolve the model, open the input ({@link InputSources}: loose
+ * files and tar shards from a listing, after resume ({@link ResumePlan}), or a table), classify it
+ * ({@link InputClassifier}), write predictions ({@link PredictionStore}: Parquet, or a Delta
  * table) and stats (Parquet) one commit at a time, then {@code summary.json}.
  */
 public final class ClassificationJob {
     private ClassificationJob() {}
-
-    /**
-     * Tasks per core and chunk. Every task fills and drains its decode/inference pipeline and writes
-     * a Parquet file, so fewer, longer tasks are faster (measured: docs/throughput.md); two per core
-     * still lets a fast core take over part of a slow one's share.
-     */
-    static final int PARTITIONS_PER_CORE = 2;
 
     /**
      * Runs the job in {@code spark}.
@@ -51,8 +46,7 @@ public final class ClassificationJob {
      */
     public static JobSummary run(SparkSession spark, JobOptions o, PrintStream console) throws JobException, IOException {
         Instant start = Instant.now();
-        SparkContext sc = spark.sparkContext();
-        Configuration hadoop = sc.hadoopConfiguration();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         if (!o.inputIsList()) checkInput(o.input(), hadoop);
         ModelBundle bundle = resolveModel(o, hadoop, console);
         Path out = new Path(o.output());
@@ -69,52 +63,28 @@ public final class ClassificationJob {
         RunSummarizer summarizer = new RunSummarizer(spark, outFs, out);
         List<String> earlierRuns = resuming ? summarizer.earlierRuns() : List.of();
 
-        InputSources input = InputSources.open(spark, o, hadoop, store, resuming, console);
-        if (resuming) {
-            console.printf("resuming %s: %d files have committed rows, %d stale rows dropped%n", o.output(),
-                    input.plan().kept(), input.plan().stale());
+        ResumePlan plan = ResumePlan.fresh(List.of());
+        InputSources input;
+        if (o.table() != null) {
+            input = InputSources.table(spark, o.input(), o.table(), o.classifier().embeddings());
+        } else {
+            List<ListedFile> listed = InputSources.list(spark, o.input(), o.inputIsList(), hadoop, console, o.run().progressSeconds());
+            plan = resuming ? ResumePlan.of(spark, store, listed) : ResumePlan.fresh(listed);
+            input = InputSources.files(plan.todo(), o.classifier().embeddings(), o.run().readAhead());
         }
-        PartitionClassifier.Reporting reporting = new PartitionClassifier.Reporting(sc.longAccumulator("images processed"),
-                sc.longAccumulator("images failed"), sc.collectionAccumulator("partition stats"));
-        int partitions = classify(spark, o, bundle, input, store, reporting, console);
+        if (resuming) {
+            console.printf("resuming %s: %d files have committed rows, %d stale rows dropped%n", o.output(), plan.kept(), plan.stale());
+        }
+        InputClassifier.Result result = InputClassifier.run(spark, bundle, o.classifier(), input, o.run(), store::append, console);
+        store.ensureExists();
 
-        List<PartitionStats> stats = new ArrayList<>(reporting.stats().value());
-        stats.sort(Comparator.comparingInt(s -> s.task().partition()));
-        spark.createDataFrame(PartitionStats.toRows(stats), PartitionStats.SCHEMA).coalesce(1)
+        spark.createDataFrame(PartitionStats.toRows(result.stats()), PartitionStats.SCHEMA).coalesce(1)
                 .write().mode(SaveMode.Append).parquet(new Path(out, "stats").toString()); // one file per run
-        JobSummary.Resume resume = resuming
-                ? new JobSummary.Resume(input.plan().kept(), input.plan().stale(), earlierRuns) : JobSummary.Resume.NONE;
-        JobSummary summary = summarizer.summarize(start, bundle, stats, resuming ? store.committed() : null, resume, partitions);
+        JobSummary.Resume resume = resuming ? new JobSummary.Resume(plan.kept(), plan.stale(), earlierRuns) : JobSummary.Resume.NONE;
+        JobSummary summary = summarizer.summarize(start, bundle, result.stats(), resuming ? store.committed() : null, resume,
+                result.partitions());
         summarizer.write(summary);
         return summary;
-    }
-
-    /**
-     * Classifies every source, with progress lines while it runs.
-     *
-     * @return the largest number of partitions per commit
-     */
-    private static int classify(SparkSession spark, JobOptions o, ModelBundle bundle, InputSources input, PredictionStore store,
-                                PartitionClassifier.Reporting reporting, PrintStream console) throws IOException {
-        SparkContext sc = spark.sparkContext();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-        Broadcast<ModelBundle> model = jsc.broadcast(bundle);
-        Broadcast<Map<String, String>> conf = broadcastConf(jsc, sc.hadoopConfiguration());
-        int partitions = 0;
-        try (ProgressReporter progress = new ProgressReporter(sc, reporting.processed(), reporting.errors(),
-                input.expectedImages(), o.run().progressSeconds(), console)) {
-            for (InputSource source : input.sources()) {
-                int n = partitions(sc, o.run(), source.rows());
-                partitions = Math.max(partitions, n);
-                console.printf("classifying %s in %d partitions per commit of up to %d with %s%n", source.describe(), n,
-                        o.run().commitEvery(), bundle.card().name());
-                source.classify(spark, new PartitionClassifier(model, o.classifier(), source.binding(o.classifier(), conf),
-                        reporting), store, n, o.run().commitEvery());
-            }
-            store.ensureExists();
-            if (o.run().progressSeconds() > 0) progress.report();
-        }
-        return partitions;
     }
 
     private static ModelBundle resolveModel(JobOptions o, Configuration hadoop, PrintStream console) throws JobException {
@@ -184,20 +154,6 @@ public final class ClassificationJob {
                     + SparkSessions.SESSION_CATALOG + "=" + SparkSessions.DELTA_CATALOG
                     + " (the job sets both when it starts its own session)");
         }
-    }
-
-    /** Partitions per commit: asked for, or two per core of the cluster, never more than the commit's rows. */
-    static int partitions(SparkContext sc, JobOptions.Run run, long rows) {
-        if (run.partitions() > 0) return run.partitions();
-        int chunk = (int) Math.min(run.commitEvery(), Math.max(1, rows));
-        return Math.max(1, Math.min(chunk, PARTITIONS_PER_CORE * sc.defaultParallelism()));
-    }
-
-    /** The driver's Hadoop settings (credentials, file system options) for the tasks' reads. */
-    private static Broadcast<Map<String, String>> broadcastConf(JavaSparkContext jsc, Configuration hadoop) {
-        Map<String, String> entries = new HashMap<>();
-        hadoop.forEach(e -> entries.put(e.getKey(), e.getValue()));
-        return jsc.broadcast(entries);
     }
 
     /** The input root (or, for a glob, at least one match) must exist and be readable. */

@@ -17,9 +17,9 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.core.ClassifierSettings;
-import org.sparkimage.job.SparkSessions;
-import org.sparkimage.job.TableFormat;
 import org.sparkimage.review.PredictionReader.LabelCount;
+import org.sparkimage.setup.SparkSessions;
+import org.sparkimage.setup.TableFormat;
 import org.sparkimage.util.CommandLines;
 
 import picocli.CommandLine.Command;

@@ -19,7 +19,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
-import org.sparkimage.job.TableFormat;
+import org.sparkimage.output.PredictionTables;
+import org.sparkimage.setup.TableFormat;
 
 /**
  * Reads {@code <output>/predictions} for the gallery with bounded driver memory: the counts are
@@ -34,9 +35,9 @@ final class PredictionReader {
     private static final Column LABEL_INDEX = coalesce(col("label_index"), lit(-1));
     private final Dataset<Row> table;
 
-    /** The predictions of the job's {@code output}, Parquet or Delta ({@link TableFormat#readPredictions}). */
+    /** The predictions of the job's {@code output}, Parquet or Delta ({@link PredictionTables.readPredictions}). */
     PredictionReader(SparkSession spark, String output) throws IOException {
-        this.table = TableFormat.readPredictions(spark, output);
+        this.table = PredictionTables.readPredictions(spark, output);
     }
 
     private Dataset<Row> okRows() {

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The run metadata the page header shows, from {@code <output>/summary.json} (written by
- * {@link org.sparkimage.job.JobSummary}); fields are null when the file is missing or lacks them.
+ * {@link org.sparkimage.output.JobSummary}); fields are null when the file is missing or lacks them.
  */
 public record RunInfo(String runId, String model, String modelSha256, String start, String end) {
     /** A run whose summary is missing or unreadable. */

@@ -17,12 +17,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
+import org.sparkimage.input.FileLister;
 import org.sparkimage.job.ClassificationJob;
-import org.sparkimage.job.FileLister;
-import org.sparkimage.job.JobOptions;
-import org.sparkimage.job.JobSummary;
-import org.sparkimage.job.ReadAhead;
-import org.sparkimage.job.SparkSessions;
+import org.sparkimage.output.JobSummary;
+import org.sparkimage.setup.JobOptions;
+import org.sparkimage.setup.ReadAhead;
+import org.sparkimage.setup.SparkSessions;
 import org.sparkimage.testing.HttpFaultProxy;
 import org.sparkimage.testing.S3Server;
 

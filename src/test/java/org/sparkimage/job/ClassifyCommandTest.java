@@ -19,11 +19,13 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.cli.ClassifyCommand;
 import org.sparkimage.core.PredictionSchema;
-import org.sparkimage.testing.ReferenceData;
+import org.sparkimage.setup.JobException;
 import org.sparkimage.testing.ReferenceData.Expected;
-import org.sparkimage.testing.TestSpark;
+import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.TestJson;
+import org.sparkimage.testing.TestSpark;
 
 /**
  * The CLI end to end on the reference photographs, on a real local[2] SparkSession with real

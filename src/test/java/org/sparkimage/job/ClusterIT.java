@@ -23,12 +23,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.setup.JobOptions;
 import org.sparkimage.testing.ForkedProcess;
 import org.sparkimage.testing.LocalCluster;
 import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.S3Server;
-import org.sparkimage.testing.TestSpark;
 import org.sparkimage.testing.TestJson;
+import org.sparkimage.testing.TestSpark;
 
 /**
  * The job on a real Spark standalone cluster ({@code scripts/cluster.sh}: master and two workers,

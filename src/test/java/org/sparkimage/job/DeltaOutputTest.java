@@ -31,7 +31,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.cli.ClassifyCommand;
 import org.sparkimage.core.PredictionSchema;
+import org.sparkimage.output.JobSummary;
+import org.sparkimage.output.PredictionTables;
+import org.sparkimage.setup.JobException;
+import org.sparkimage.setup.JobOptions;
+import org.sparkimage.setup.SparkSessions;
+import org.sparkimage.setup.TableFormat;
 import org.sparkimage.testing.ForkedJvm;
 import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.TestSpark;
@@ -168,8 +175,8 @@ class DeltaOutputTest {
         assertFalse(Files.exists(out.resolve("predictions.rewrite")));
         // The removed row's file is still on disk: readers of the output (the gallery) go through the log.
         assertTrue(shared.read().parquet(table).count() > rows.size(), "a plain Parquet read sees the removed file");
-        assertEquals(rows.size(), TableFormat.readPredictions(delta, out.toString()).count());
-        assertThrows(IllegalStateException.class, () -> TableFormat.readPredictions(shared, out.toString()),
+        assertEquals(rows.size(), PredictionTables.readPredictions(delta, out.toString()).count());
+        assertThrows(IllegalStateException.class, () -> PredictionTables.readPredictions(shared, out.toString()),
                 "a session without Delta cannot read the table right");
     }
 

@@ -15,9 +15,11 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.cli.ClassifyCommand;
 import org.sparkimage.core.PredictionSchema;
-import org.sparkimage.testing.ReferenceData;
+import org.sparkimage.setup.JobException;
 import org.sparkimage.testing.ReferenceData.Expected;
+import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.TestSpark;
 
 /**

@@ -15,6 +15,8 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.output.JobSummary;
+import org.sparkimage.setup.JobOptions;
 import org.sparkimage.testing.TestSpark;
 import org.sparkimage.testing.YarnCluster;
 

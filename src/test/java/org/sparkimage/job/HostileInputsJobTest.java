@@ -19,6 +19,8 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.cli.ClassifyCommand;
+import org.sparkimage.setup.JobOptions;
 import org.sparkimage.testing.BadInputsManifest;
 import org.sparkimage.testing.ForkedJvm;
 import org.sparkimage.testing.ReferenceData;

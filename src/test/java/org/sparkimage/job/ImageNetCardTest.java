@@ -17,6 +17,7 @@ import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.cli.ClassifyCommand;
 import org.sparkimage.model.MobileNetV2OnnxWriter;
 import org.sparkimage.model.MobileNetV2Spec;
 import org.sparkimage.model.ModelCard;

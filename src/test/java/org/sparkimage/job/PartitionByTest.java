@@ -16,6 +16,9 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkimage.core.PredictionSchema;
+import org.sparkimage.output.JobSummary;
+import org.sparkimage.setup.JobException;
+import org.sparkimage.setup.JobOptions;
 import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.TestSpark;
 

@@ -11,6 +11,9 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.output.JobSummary;
+import org.sparkimage.output.RunSummarizer;
+import org.sparkimage.setup.JobOptions;
 import org.sparkimage.testing.TestSpark;
 
 /**

@@ -10,6 +10,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.output.JobSummary;
+import org.sparkimage.setup.JobOptions;
 import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.TestSpark;
 

@@ -20,6 +20,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.cli.ClassifyCommand;
+import org.sparkimage.setup.JobException;
+import org.sparkimage.setup.JobOptions;
 import org.sparkimage.testing.TestSpark;
 
 /**

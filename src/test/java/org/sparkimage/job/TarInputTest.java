@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkimage.output.JobSummary;
+import org.sparkimage.setup.JobOptions;
 import org.sparkimage.testing.TestSpark;
 
 /**

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkimage.model.DefaultModel;
+import org.sparkimage.setup.ExecutorMemory;
+import org.sparkimage.setup.JobOptions;
 import org.sparkimage.testing.ForkedProcess;
 import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.TestJson;

@@ -32,11 +32,11 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkimage.job.ClassificationJob;
-import org.sparkimage.job.JobOptions;
 import org.sparkimage.model.MobileNetV2OnnxWriter;
 import org.sparkimage.model.MobileNetV2Spec;
 import org.sparkimage.model.ModelCard;
 import org.sparkimage.model.SeededWeights;
+import org.sparkimage.setup.JobOptions;
 import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.TestSpark;
 

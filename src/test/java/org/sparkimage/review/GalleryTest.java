@@ -31,7 +31,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkimage.job.ClassifyCommand;
+import org.sparkimage.cli.ClassifyCommand;
 import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.TestSpark;
 

@@ -3,7 +3,7 @@ package org.sparkimage.testing;
 import java.util.Map;
 
 import org.apache.spark.sql.SparkSession;
-import org.sparkimage.job.SparkSessions;
+import org.sparkimage.setup.SparkSessions;
 
 /** One real local[2] SparkSession shared by the test classes of a JVM (started on first use). */
 public final class TestSpark {

@@ -1,0 +1,42 @@
+package org.sparkimage.input;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sparkimage.core.ClassifierSettings;
+import org.sparkimage.core.PartitionClassifier;
+import org.sparkimage.core.RowBinding;
+
+/**
+ * One kind of job input: what it holds, which binding reads its rows inside the tasks, and how its
+ * rows are cut into commits: {@link LooseFiles} and {@link TarShardFiles} (from a listing, resumable)
+ * and {@link TableSource} (a Parquet table's binary column, one commit). {@link InputSources} opens
+ * them.
+ */
+public interface InputSource {
+    /** What the console calls the input, e.g. {@code 73 files} or {@code 12 files (2 of them tar shards)}. */
+    String describe();
+
+    /** Input rows this run classifies: files or table rows, after resume. */
+    long rows();
+
+    /** Output rows this run will write, or -1 when only reading tells (tar shards). */
+    long expectedImages();
+
+    /** The binding that turns this input's rows into images in the tasks. */
+    RowBinding binding(ClassifierSettings settings, Broadcast<Map<String, String>> hadoopConf);
+
+    /**
+     * Classifies every row with {@code classifier}, handing the prediction rows to {@code commit}
+     * one chunk at a time: each chunk is a lazy Dataset that the consumer writes as one job (the
+     * job's predictions table, the trainer's embeddings cache).
+     *
+     * @param partitions  partitions of each chunk
+     * @param commitEvery input rows per chunk, where the input can be cut
+     */
+    void classify(SparkSession spark, PartitionClassifier classifier, int partitions, int commitEvery, Consumer<Dataset<Row>> commit);
+}
