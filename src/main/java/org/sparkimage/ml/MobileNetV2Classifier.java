@@ -1,16 +1,11 @@
 package org.sparkimage.ml;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -388,6 +383,17 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         return read().load(path);
     }
 
+    /**
+     * Runs {@code m} (already resolved or loaded) instead of resolving {@link #model()} and
+     * {@link #modelCard()}; for stages of this package that hold the model themselves
+     * ({@link MobileNetV2Featurizer}).
+     */
+    MobileNetV2Classifier useModel(ModelBundle m) {
+        forgetModel();
+        bundle = m;
+        return this;
+    }
+
     private void forgetModel() {
         bundle = null;
         int8 = null;
@@ -444,12 +450,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         return DefaultParamsWritable.super.write();
     }
 
-    private static final String MODEL_DIR = "model";
-    private static final String MODEL_FILE = "model.onnx";
-    private static final String CARD_FILE = "card.json";
-    private static final String SHA_FILE = "sha256";
-
-    /** Params metadata, then the model bytes, card and checksum under {@code path/model/}. */
+    /** Params metadata, then the model bytes, card and checksum under {@code path/model/} ({@link StageModelFiles}). */
     private static final class Writer extends MLWriter {
         private final MobileNetV2Classifier stage;
 
@@ -460,21 +461,11 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         @Override
         public void saveImpl(String path) {
             ModelBundle m = stage.resolvedModel();
-            Path dir = new Path(path, MODEL_DIR);
             try {
                 stage.paramsWriter().session(sparkSession()).save(path);
-                FileSystem fs = dir.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
-                write(fs, new Path(dir, MODEL_FILE), m.bytes());
-                write(fs, new Path(dir, CARD_FILE), m.card().toJson().getBytes(StandardCharsets.UTF_8));
-                write(fs, new Path(dir, SHA_FILE), m.sha256().getBytes(StandardCharsets.UTF_8));
+                StageModelFiles.save(m, path, sparkSession().sparkContext().hadoopConfiguration());
             } catch (IOException e) {
                 throw new IllegalStateException("cannot save stage " + stage.uid() + " to " + path, e);
-            }
-        }
-
-        private static void write(FileSystem fs, Path file, byte[] data) throws IOException {
-            try (OutputStream out = fs.create(file, false)) {
-                out.write(data);
             }
         }
     }
@@ -486,28 +477,12 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
             MLReader<MobileNetV2Classifier> params = new DefaultParamsReadable<MobileNetV2Classifier>() {}.read();
             params.session(sparkSession());
             MobileNetV2Classifier stage = params.load(path);
-            Path dir = new Path(path, MODEL_DIR);
             try {
-                FileSystem fs = dir.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
-                byte[] bytes = read(fs, new Path(dir, MODEL_FILE));
-                ModelCard card = ModelCard.fromJson(new String(read(fs, new Path(dir, CARD_FILE)), StandardCharsets.UTF_8));
-                String sha = new String(read(fs, new Path(dir, SHA_FILE)), StandardCharsets.UTF_8).trim();
-                ModelBundle m = new ModelBundle(bytes, card);
-                if (!m.sha256().equals(sha)) {
-                    throw new IllegalStateException("saved model " + new Path(dir, MODEL_FILE) + " has sha256 " + m.sha256()
-                            + ", the stage was saved with " + sha);
-                }
-                stage.bundle = m;
+                stage.bundle = StageModelFiles.load(path, sparkSession().sparkContext().hadoopConfiguration());
             } catch (IOException e) {
                 throw new IllegalStateException("cannot load the model of the stage saved at " + path, e);
             }
             return stage;
-        }
-
-        private static byte[] read(FileSystem fs, Path file) throws IOException {
-            try (InputStream in = fs.open(file)) {
-                return in.readAllBytes();
-            }
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.sparkimage.review.PredictionReader.LabelCount;
+import org.sparkimage.util.HtmlText;
 
 /**
  * Writes the gallery's HTML as it goes (no page model in memory): header, one section per label,
@@ -36,28 +37,9 @@ final class GalleryPage {
         this.thumbSize = thumbSize;
     }
 
-    /** Text for HTML element content and quoted attribute values: {@code & < > " '} and C0 controls escaped. */
+    /** Text for HTML element content and quoted attribute values ({@link HtmlText#escape}). */
     static String escape(String s) {
-        if (s == null) return "";
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> b.append("&amp;");
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> {
-                    if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
-                        b.append("&#x").append(Integer.toHexString(c == 0 ? 0xFFFD : c)).append(';');
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.toString();
+        return HtmlText.escape(s);
     }
 
     static String percent(float p) {
