@@ -11,7 +11,8 @@ Install (once; a virtual environment keeps it off the system Python):
 Run (after `scripts/train.sh --input <folder per class> --output <run>`):
 
     /tmp/refvenv/bin/python scripts/reference-head.py --run <run> [--json <file>]
-        [--cache <embeddings cache dir>] [--labels <path,label table>] [--b-c-grid per-fit|fixed]
+        [--cache <embeddings cache dir>] [--labels <path,label table>] [--features product|all]
+        [--b-c-grid per-fit|fixed] [--folds 3]
 
 Reads <run>/metrics.json, <run>/validation (MLlib's scored validation rows) and the embeddings
 cache's rows (<run>/embeddings/rows, or <cache>/rows for a run trained with --cache <cache>), and
@@ -37,8 +38,15 @@ Labels: class indices are metrics.json's "classes" (name order, as MLlib's label
 The counts are checked against metrics.json (rows trained / validated, images per class); a
 mismatch is reported as a warning and in the JSON's "checks".
 
+Features: train.sh leaves out embedding features whose spread is small (metrics.json's
+mllib.features_left_out, an ElementwiseProduct mask in <run>/mllib-model; --min-spread 0 keeps all).
+--features product (default) gives the references the same mask (read from the model, else
+recomputed from metrics.json's rule on the training rows), so that reference A is the same fit as
+MLlib's; reference_A_all_features then adds the same-regParam fit on every feature (plain
+standardisation). --features all gives every reference all the features.
+
 The references (MLlib's objective, with standardization=true and elasticNetParam=0, is
-    mean_i w_i*loss_i / mean_i w_i + regParam/2 * ||beta||^2   on features x_j / std_j, intercepts free;
+    sum_i w_i*loss_i / sum_i w_i + regParam/2 * ||beta||^2   on features x_j / std_j, intercepts free;
 scikit-learn's LogisticRegression minimizes sum_i w_i*loss_i + 1/(2C) * ||beta||^2, so the same
 optimum has C = 1 / (sum_i w_i * regParam), i.e. C = 1 / (n_train * regParam) without class weights):
   * reference A, "same regularisation": StandardScaler + LogisticRegression(lbfgs, multinomial,
@@ -57,12 +65,16 @@ optimum has C = 1 / (sum_i w_i * regParam), i.e. C = 1 / (n_train * regParam) wi
   * Class weights ("class_weights": "balanced" in metrics.json): the product's weights
     n / (classes * n_class) over all labeled ok rows are passed as sample_weight, C uses their sum.
 Metrics: accuracy, macro-F1 (sklearn f1_score average='macro') and log loss (unweighted) on the
-validation rows; the product's own from metrics.json, and recomputed from <run>/validation.
+validation rows; the product's own from metrics.json, and recomputed from <run>/validation; per
+reference max |p_reference - p_mllib| over the validation rows and classes (MLlib's probability
+column, class order = label_index = metrics.json's classes) and how many predictions agree.
+Diagnostics (no class weights, reference features = the product's): MLlib's objective evaluated at
+MLlib's saved coefficients and at reference A's (which is lower tells which fit is nearer the
+optimum), and the largest difference of their standardised coefficients.
 """
 import argparse
 import csv
 import json
-import math
 import os
 import re
 import sys
@@ -307,6 +319,47 @@ def mllib_objective(X, y, w, coef, icpt, reg_param, std_unbiased):
     return float(loss + reg_param / 2 * ((coef[:, live] * std_unbiased[live]) ** 2).sum())
 
 
+def find_mllib_model(run_dir):
+    """<run>/mllib-model: a LogisticRegressionModel, or a PipelineModel of ElementwiseProduct (the
+    feature mask) + LogisticRegressionModel. Returns (logistic regression data folder or None, mask or None)."""
+    root = os.path.join(run_dir, "mllib-model")
+    if not os.path.isdir(root):
+        return None, None
+    if os.path.isdir(os.path.join(root, "data")):
+        return os.path.join(root, "data"), None
+    stages = os.path.join(root, "stages")
+    data, mask = None, None
+    for stage in sorted(os.listdir(stages)) if os.path.isdir(stages) else []:
+        meta_dir = os.path.join(stages, stage, "metadata")
+        parts = [f for f in os.listdir(meta_dir) if f.startswith("part-")] if os.path.isdir(meta_dir) else []
+        if not parts:
+            continue
+        with open(os.path.join(meta_dir, parts[0]), encoding="utf-8") as f:
+            meta = json.loads(f.readline())
+        cls = meta.get("class", "")
+        if cls.endswith(".ElementwiseProduct"):
+            vec = meta["paramMap"]["scalingVec"]
+            if vec.get("type") == 1:
+                mask = np.asarray(vec["values"], dtype=np.float64)
+            else:
+                mask = np.zeros(vec["size"])
+                mask[np.asarray(vec["indices"], dtype=np.int64)] = vec["values"]
+        elif cls.endswith(".LogisticRegressionModel"):
+            data = os.path.join(stages, stage, "data")
+    return data, mask
+
+
+def rule_mask(X, spec):
+    """The product's mask rule from metrics.json's mllib.features_left_out ("std < F x median std"):
+    features whose unbiased std on the training rows is under F x the (upper) median std, or 0."""
+    m = re.search(r"std\s*<\s*([0-9.eE+-]+)\s*x\s*median std", spec or "")
+    if not m:
+        return None
+    sd = X.std(axis=0, ddof=1)
+    median = np.sort(sd)[len(sd) // 2] if len(sd) else 0.0
+    return ((sd > 0) & (sd >= float(m.group(1)) * median)).astype(np.float64)
+
+
 def read_mllib_model(path):
     t = pq.read_table(path).to_pylist()[0]
     m, v = t["coefficientMatrix"], t["interceptVector"]
@@ -332,6 +385,9 @@ def main(argv=None):
     ap.add_argument("--json", help="write the JSON here (the summary then goes to stdout)")
     ap.add_argument("--b-c-grid", choices=["per-fit", "fixed"], default="per-fit",
                     help="reference B: regParam -> C per fit (default) or fixed C = 1/(n_train*regParam)")
+    ap.add_argument("--features", choices=["product", "all"], default="product",
+                    help="features the references use: the product's (its feature mask, when the run has one; "
+                         "default) or all of the embedding's (plain standardisation)")
     ap.add_argument("--folds", type=int, default=3, help="reference B's StratifiedKFold splits (default 3)")
     args = ap.parse_args(argv)
     try:
@@ -375,6 +431,8 @@ def run(args):
         rows_dir = os.path.join(args.cache, "rows") if os.path.isdir(os.path.join(args.cache, "rows")) else args.cache
     else:
         rows_dir = os.path.join(run_dir, "embeddings", "rows")
+    if not os.path.exists(rows_dir):
+        raise InputError(f"{rows_dir} does not exist; pass --cache <dir> where the run's embeddings cache lies")
     rows = read_table(rows_dir)
     for col in ("path", "status", "embedding"):
         if col not in rows.column_names:
@@ -466,6 +524,27 @@ def run(args):
     X_val = X_all[[row_of[p] for p in val_paths]]
     n_train, n_val = len(y_train), len(y_val)
 
+    # features: the product's mask (an ElementwiseProduct before MLlib's regression), or all
+    model_data, model_mask = find_mllib_model(run_dir)
+    recomputed_mask = rule_mask(X_train, mllib.get("features_left_out"))
+    product_mask = model_mask if model_mask is not None else recomputed_mask
+    feature_checks = {"embedding_size": int(X_train.shape[1]),
+                      "product_features_used": None if product_mask is None else int(product_mask.sum()),
+                      "product_mask_source": "mllib-model ElementwiseProduct" if model_mask is not None else
+                      ("recomputed from metrics.json's rule" if recomputed_mask is not None else "none (all features)")}
+    if model_mask is not None and recomputed_mask is not None:
+        feature_checks["recomputed_mask_differs_from_model_on"] = int((model_mask != recomputed_mask).sum())
+    used_expected = metrics.get("data", {}).get("features_used")
+    if used_expected is not None and product_mask is not None and used_expected != int(product_mask.sum()):
+        warn.append(f"the product's mask uses {int(product_mask.sum())} features, metrics.json says {used_expected}")
+    if product_mask is not None and product_mask.shape[0] != X_train.shape[1]:
+        raise InputError(f"the product's feature mask has {product_mask.shape[0]} entries, the embeddings "
+                         f"{X_train.shape[1]}")
+    mask = product_mask if (args.features == "product" and product_mask is not None) else np.ones(X_train.shape[1])
+    feature_checks["features_used_by_references"] = int(mask.sum())
+    X_train_raw, X_val_raw = X_train, X_val
+    X_train, X_val = X_train * mask, X_val * mask
+
     # consistency with metrics.json
     per_class = {c: {"train": int((y_train == i).sum()), "validation": int((y_val == i).sum())}
                  for i, c in enumerate(classes)}
@@ -497,11 +576,11 @@ def run(args):
         w_train = np.ones(n_train)
     fit_kwargs = {"sample_weight": w_train}
 
-    def reference(model, name):
+    def reference(model, name, xt, xv):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(X_train, y_train, **fit_kwargs)
-        proba = model.predict_proba(X_val)
+            model.fit(xt, y_train, **fit_kwargs)
+        proba = model.predict_proba(xv)
         out = {"name": name, "reg_param": model.reg_param, "C": model.C_, "lbfgs_iterations": model.n_iter_,
                "converged": model.converged_, **scores(y_val, proba, k),
                "max_abs_prob_diff_vs_mllib": float(np.abs(proba - p_mllib).max()),
@@ -509,9 +588,15 @@ def run(args):
         return out, proba
 
     a_model = MllibLikeLogisticRegression(reg_param=reg_param, n_classes=k)
-    ref_a, p_a = reference(a_model, "A: StandardScaler + LogisticRegression, C = 1/(n_train * regParam)")
+    ref_a, p_a = reference(a_model, "A: StandardScaler + LogisticRegression, C = 1/(n_train * regParam)", X_train, X_val)
     a_unb = MllibLikeLogisticRegression(reg_param=reg_param, unbiased_std=True, n_classes=k)
-    ref_a_unb, p_a_unb = reference(a_unb, "A with MLlib's unbiased-std convention, C = (n_train-1)/(n_train^2 * regParam)")
+    ref_a_unb, p_a_unb = reference(a_unb, "A with MLlib's unbiased-std convention, C = (n_train-1)/(n_train^2 * regParam)",
+                                   X_train, X_val)
+    ref_a_all = None
+    if mask.sum() < X_train.shape[1] and np.any(X_train_raw.std(axis=0) * (1 - mask) > 0):
+        # the same fit on every feature: plain standardisation, no mask
+        ref_a_all, _ = reference(MllibLikeLogisticRegression(reg_param=reg_param, n_classes=k),
+                                 "A on all features (no mask), C = 1/(n_train * regParam)", X_train_raw, X_val_raw)
 
     # reference B: own selection
     if args.b_c_grid == "fixed":
@@ -551,10 +636,10 @@ def run(args):
 
     # diagnostics: the two solutions under MLlib's own objective
     diagnostics = {}
-    model_dir = os.path.join(run_dir, "mllib-model", "data")
     std_unb = X_train.std(axis=0, ddof=1) if not balanced else None
-    if os.path.isdir(model_dir) and std_unb is not None:
-        loaded = read_mllib_model(model_dir)
+    same_features = product_mask is None or bool(np.array_equal(mask, product_mask))
+    if model_data is not None and os.path.isdir(model_data) and std_unb is not None and same_features:
+        loaded = read_mllib_model(model_data)
         if loaded is not None and loaded[0].shape == (k, X_train.shape[1]):
             coef_m, icpt_m = loaded
             p_from_model = softmax(X_val @ coef_m.T + icpt_m)
@@ -576,8 +661,13 @@ def run(args):
                 "max_abs_prob_diff_reference_A_vs_A_unbiased_std": float(np.abs(p_a - p_a_unb).max()),
             })
 
+    checks["features"] = feature_checks
+    if args.features == "all" and product_mask is not None and product_mask.sum() < len(product_mask):
+        warn.append("--features all: the references use features the product left out, so their probabilities "
+                    "are not expected to match MLlib's")
     return {
         "run": os.path.abspath(run_dir),
+        "features": args.features,
         "embeddings": os.path.abspath(rows_dir),
         "label_source": label_source,
         "n_train": n_train,
@@ -587,6 +677,7 @@ def run(args):
         "class_weights": "balanced" if balanced else "none",
         "reference_A": ref_a,
         "reference_A_unbiased_std": ref_a_unb,
+        **({"reference_A_all_features": ref_a_all} if ref_a_all else {}),
         "reference_B": ref_b,
         "product": product,
         "diagnostics": diagnostics,
@@ -608,9 +699,14 @@ def summary(r, out):
     p = r["product"]
     print(f"  {'product (MLlib, metrics.json)':<28} accuracy {p['accuracy']:.4f}  macro-F1 {p['macro_f1']:.4f}  "
           f"log loss {p['log_loss']:.4f}  (regParam {p['reg_param']:g})", file=out)
+    print(f"features: {r['features']} ({r['checks']['features']['features_used_by_references']} of "
+          f"{r['checks']['features']['embedding_size']} used by the references; the product uses "
+          f"{r['checks']['features']['product_features_used'] or r['checks']['features']['embedding_size']})", file=out)
     for key, label in (("reference_A", "A: same regParam"), ("reference_A_unbiased_std", "A, unbiased-std C"),
-                       ("reference_B", "B: own selection")):
-        m = r[key]
+                       ("reference_A_all_features", "A on all features"), ("reference_B", "B: own selection")):
+        m = r.get(key)
+        if m is None:
+            continue
         print(line(label, m) + f"  (regParam {m['reg_param']:g}, C {m['C']:.6g}; max |p - p_mllib| "
               f"{m['max_abs_prob_diff_vs_mllib']:.2e}; same prediction {m['predictions_agreeing_with_mllib']}/"
               f"{r['n_validation']})", file=out)

@@ -196,7 +196,7 @@ public final class LabeledInput {
             if (r.isNullAt(0) || r.getString(0).isBlank()) {
                 throw new JobException(JobException.EXIT_USAGE, "label table " + table + " has a row without a path");
             }
-            String path = resolve(base, r.getString(0).strip());
+            String path = resolve(fs, base, r.getString(0).strip());
             String label = r.isNullAt(1) ? null : r.getString(1).strip();
             if ((label == null || label.isEmpty()) && !blankLabelsAllowed) {
                 nullCount++;
@@ -212,9 +212,13 @@ public final class LabeledInput {
         return labels;
     }
 
-    /** A table's path as the listing would name it: absolute paths and URIs as they are, relative ones below the table's folder. */
-    private static String resolve(Path base, String path) {
+    /**
+     * A table's path as the listing names files: a URI as it is; an absolute path qualified with the
+     * table's file system ({@code file:/...} locally); a relative one below the table's folder.
+     */
+    private static String resolve(FileSystem fs, Path base, String path) {
         Path p = new Path(path);
-        return p.isAbsolute() || p.toUri().getScheme() != null ? path : new Path(base, path).toString();
+        if (p.toUri().getScheme() != null) return path;
+        return (p.isAbsolute() ? fs.makeQualified(p) : new Path(base, path)).toString();
     }
 }

@@ -102,6 +102,22 @@ public final class Training {
         return summary;
     }
 
+    /**
+     * The training step alone, on embedding rows someone else made: joins the labels, splits,
+     * cross-validates, fits and measures, as {@link #run} does after embedding, and writes nothing
+     * (for the benchmark's memory and time figures at sizes no test embeds).
+     *
+     * @param rows   embedding rows as the cache holds them: path, status, error_code, error_message, embedding
+     * @param labels class by path
+     * @return the held-out metrics
+     */
+    public static ValidationMetrics fitOnly(SparkSession spark, org.apache.spark.sql.Dataset<Row> rows, Map<String, String> labels,
+                                            TrainSettings settings) throws JobException {
+        TrainingData data = TrainingData.of(spark, rows, labels);
+        checkDecoded(data);
+        return validationMetrics(new HeadTrainer(settings).fit(data.ok(), data.perClass()), data.classes());
+    }
+
     /** Refuses an existing output without overwrite; with it, clears all but the cache. */
     private static void checkOutput(TrainOptions o, FileSystem fs, Path out, Path cacheDir) throws JobException, IOException {
         if (!fs.exists(out)) return;
