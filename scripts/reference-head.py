@@ -75,6 +75,7 @@ optimum), and the largest difference of their standardised coefficients.
 import argparse
 import csv
 import json
+import math
 import os
 import re
 import sys
@@ -388,8 +389,10 @@ def main(argv=None):
     ap.add_argument("--features", choices=["product", "all"], default="product",
                     help="features the references use: the product's (its feature mask, when the run has one; "
                          "default) or all of the embedding's (plain standardisation)")
-    ap.add_argument("--folds", type=int, default=3, help="reference B's StratifiedKFold splits (default 3)")
+    ap.add_argument("--folds", type=int, default=3, help="reference B's StratifiedKFold splits (default 3, at least 2)")
     args = ap.parse_args(argv)
+    if args.folds < 2:
+        ap.error("--folds must be at least 2")
     try:
         result = run(args)
     except InputError as e:
@@ -613,6 +616,7 @@ def run(args):
         search.fit(X_train, y_train, **fit_kwargs)
     b_model = search.best_estimator_
     p_b = b_model.predict_proba(X_val)
+    # log_loss_std: the sample standard deviation over the folds (n-1), as metrics.json's curve
     ref_b = {"name": f"B: GridSearchCV over regParam grid ({args.b_c_grid} C), StratifiedKFold({args.folds}, "
                      "shuffle=True, random_state=0), neg_log_loss, refit on all training rows",
              "c_grid": args.b_c_grid, "reg_param": b_model.reg_param, "C": b_model.C_,
@@ -621,7 +625,7 @@ def run(args):
              "predictions_agreeing_with_mllib": int((np.argmax(p_b, axis=1) == pred_mllib).sum()),
              "curve": [{"reg_param": float(prm["reg_param"]),
                         **({"C": float(prm["fixed_c"])} if "fixed_c" in prm else {}),
-                        "log_loss": float(-m), "log_loss_std": float(s)}
+                        "log_loss": float(-m), "log_loss_std": float(s * math.sqrt(args.folds / (args.folds - 1)))}
                        for prm, m, s in zip(search.cv_results_["params"], search.cv_results_["mean_test_score"],
                                             search.cv_results_["std_test_score"])]}
 

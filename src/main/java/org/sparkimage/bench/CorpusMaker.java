@@ -59,6 +59,14 @@ public final class CorpusMaker {
      * commit, summary: ~1 s) does not dominate.
      */
     public static Path make(Path sources, Kind kind, int count, int unique, Path out) throws IOException {
+        return make(sources, kind, count, unique, out, Math.min(kind.width, kind.height) / 2);
+    }
+
+    /**
+     * As {@link #make(Path, Kind, int, int, Path)}, from sources whose shorter side is at least
+     * {@code minSide} (smaller ones are upscaled: for corpora whose speed matters, not their detail).
+     */
+    public static Path make(Path sources, Kind kind, int count, int unique, Path out, int minSide) throws IOException {
         Files.createDirectories(out);
         try (Stream<Path> existing = Files.list(out)) {
             if (existing.filter(p -> p.toString().endsWith(".jpg")).count() == count) return out;
@@ -79,7 +87,7 @@ public final class CorpusMaker {
             }
             if (Files.isRegularFile(file)) continue; // made by an earlier, interrupted call
             if (photos == null) {
-                photos = loadPhotos(sources, Math.min(kind.width, kind.height) / 2);
+                photos = loadPhotos(sources, minSide);
                 if (photos.isEmpty()) throw new IOException("no decodable photos in " + sources);
             }
             BufferedImage src = photos.get(i % photos.size());

@@ -39,8 +39,8 @@ import picocli.CommandLine.Option;
  * seconds against the embedding seconds (medians of the rounds, with each round's figures). Then
  * the training step alone on a table of {@code --memory-rows} embeddings (the corpus' own, repeated
  * under other paths), with this JVM's peak heap and resident set: in local mode the driver is the
- * executor. The corpus repeats each source image (mirrored on the second pass): its accuracy means
- * nothing, its speed does.
+ * executor. The corpus upscales the 128-pixel sources and repeats each (mirrored on the second
+ * pass): its accuracy means nothing, its speed does.
  */
 @Command(name = "bench-train", mixinStandardHelpOptions = true, description = "Embedding and training speed against the classify job.")
 public final class TrainBench implements Callable<Integer> {
@@ -126,7 +126,8 @@ public final class TrainBench implements Callable<Integer> {
             classes = s.filter(Files::isDirectory).sorted().toList();
         }
         for (Path c : classes) {
-            CorpusMaker.make(c, CorpusMaker.Kind.IMAGENET, images / classes.size(), corpus.resolve(c.getFileName().toString()));
+            int n = images / classes.size();
+            CorpusMaker.make(c, CorpusMaker.Kind.IMAGENET, n, n, corpus.resolve(c.getFileName().toString()), 64);
         }
         return corpus;
     }
