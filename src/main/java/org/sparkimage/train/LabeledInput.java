@@ -67,9 +67,12 @@ public final class LabeledInput {
     /**
      * A folder per class.
      *
+     * @param console         where listing progress goes
+     * @param progressSeconds seconds between listing progress lines; 0 = none
      * @throws JobException exit 3 for a missing or empty folder
      */
-    public static Labeled folders(String root, Configuration hadoop, PrintStream console) throws JobException, IOException {
+    public static Labeled folders(String root, Configuration hadoop, PrintStream console, int progressSeconds)
+            throws JobException, IOException {
         Path rootPath = new Path(root);
         FileSystem fs = rootPath.getFileSystem(hadoop);
         if (!fs.exists(rootPath) || !fs.getFileStatus(rootPath).isDirectory()) {
@@ -80,7 +83,7 @@ public final class LabeledInput {
         List<ListedFile> files = new ArrayList<>();
         Map<String, String> labels = new LinkedHashMap<>();
         long unlabeled = 0;
-        for (ListedFile f : FileLister.list(root, hadoop, console, 10)) {
+        for (ListedFile f : FileLister.list(root, hadoop, console, progressSeconds)) {
             String path = new Path(f.path()).toUri().getPath();
             String relative = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
             int slash = relative.indexOf('/');

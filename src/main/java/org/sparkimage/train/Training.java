@@ -64,7 +64,7 @@ public final class Training {
         checkOutput(o, fs, out, cacheDir);
         ModelBundle backbone = backbone(o, hadoop);
 
-        LabeledInput.Labeled labeled = o.input() != null ? LabeledInput.folders(o.input(), hadoop, console)
+        LabeledInput.Labeled labeled = o.input() != null ? LabeledInput.folders(o.input(), hadoop, console, o.run().progressSeconds())
                 : LabeledInput.table(spark, o.labels(), hadoop);
         if (o.corrections() != null) labeled = LabeledInput.corrected(labeled, spark, o.corrections(), hadoop);
         LabeledInput.check(labeled);
