@@ -97,6 +97,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-iter", paramLabel = "N", description = "L-BFGS iterations per fit at most. Default: ${DEFAULT-VALUE}.")
     int maxIter = TrainSettings.DEFAULT_MAX_ITER;
 
+    @Option(names = "--parallelism", paramLabel = "N", description = "Cross-validation fits at once (each holds its own copy of"
+            + " its training rows). Default: ${DEFAULT-VALUE}.")
+    int parallelism = TrainSettings.DEFAULT_PARALLELISM;
+
     @Option(names = "--batch-size", paramLabel = "N", description = "Images per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
     int batchSize = ClassifierSettings.DEFAULT_BATCH_SIZE;
 
@@ -171,7 +175,7 @@ public final class TrainCommand implements Callable<Integer> {
         JobOptions.Run run = new JobOptions.Run(master, partitions, JobOptions.DEFAULT_COMMIT_EVERY, JobOptions.OutputMode.CREATE,
                 progressSeconds, sparkConf, ReadAhead.DEFAULT, null, TableFormat.PARQUET);
         TrainSettings training = new TrainSettings(Arrays.copyOf(regParams, regParams.length), folds, validationFraction, maxIter,
-                TrainSettings.DEFAULT_TOLERANCE, classWeights.equals("balanced"), 1L, TrainSettings.DEFAULT_PARALLELISM, minSpread);
+                TrainSettings.DEFAULT_TOLERANCE, classWeights.equals("balanced"), 1L, parallelism, minSpread);
         return new TrainOptions(input, labels, corrections, output, cache, model, modelCard, name, embedding, run, training, overwrite);
     }
 
