@@ -18,7 +18,6 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -370,12 +369,12 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
 
     @Override
     public MLWriter write() {
-        return new Writer(this);
+        return StageModelFiles.writer(uid(), paramsWriter(), this::resolvedModel);
     }
 
     /** The reader of saved stages: Params, then the model bytes checked against their sha256. */
     public static MLReader<MobileNetV2Classifier> read() {
-        return new Reader();
+        return StageModelFiles.<MobileNetV2Classifier>reader((stage, m) -> stage.bundle = m);
     }
 
     /** Loads a stage saved with {@code write().save(path)}. */
@@ -448,41 +447,5 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     /** The Params metadata through Spark's own writer (what {@code Pipeline.load} expects). */
     private MLWriter paramsWriter() {
         return DefaultParamsWritable.super.write();
-    }
-
-    /** Params metadata, then the model bytes, card and checksum under {@code path/model/} ({@link StageModelFiles}). */
-    private static final class Writer extends MLWriter {
-        private final MobileNetV2Classifier stage;
-
-        Writer(MobileNetV2Classifier stage) {
-            this.stage = stage;
-        }
-
-        @Override
-        public void saveImpl(String path) {
-            ModelBundle m = stage.resolvedModel();
-            try {
-                stage.paramsWriter().session(sparkSession()).save(path);
-                StageModelFiles.save(m, path, sparkSession().sparkContext().hadoopConfiguration());
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot save stage " + stage.uid() + " to " + path, e);
-            }
-        }
-    }
-
-    /** Params through Spark's own reader, then the saved model bytes, checked against their sha256. */
-    private static final class Reader extends MLReader<MobileNetV2Classifier> {
-        @Override
-        public MobileNetV2Classifier load(String path) {
-            MLReader<MobileNetV2Classifier> params = new DefaultParamsReadable<MobileNetV2Classifier>() {}.read();
-            params.session(sparkSession());
-            MobileNetV2Classifier stage = params.load(path);
-            try {
-                stage.bundle = StageModelFiles.load(path, sparkSession().sparkContext().hadoopConfiguration());
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot load the model of the stage saved at " + path, e);
-            }
-            return stage;
-        }
     }
 }

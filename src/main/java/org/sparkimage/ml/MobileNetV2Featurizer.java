@@ -1,6 +1,5 @@
 package org.sparkimage.ml;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +12,6 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -316,12 +314,12 @@ public final class MobileNetV2Featurizer extends Transformer implements DefaultP
     /** Writes the Params (Spark's metadata format) and the model bytes, card and sha256 under {@code path/model/}. */
     @Override
     public MLWriter write() {
-        return new Writer(this);
+        return StageModelFiles.writer(uid(), paramsWriter(), this::resolvedModel);
     }
 
     /** The reader of saved stages: Params, then the model bytes checked against their sha256. */
     public static MLReader<MobileNetV2Featurizer> read() {
-        return new Reader();
+        return StageModelFiles.reader(MobileNetV2Featurizer::useLoadedModel);
     }
 
     /** Loads a stage saved with {@code write().save(path)}. */
@@ -372,44 +370,10 @@ public final class MobileNetV2Featurizer extends Transformer implements DefaultP
         return DefaultParamsWritable.super.write();
     }
 
-    /** Params metadata, then the model under {@code path/model/} ({@link StageModelFiles}). */
-    private static final class Writer extends MLWriter {
-        private final MobileNetV2Featurizer stage;
-
-        Writer(MobileNetV2Featurizer stage) {
-            this.stage = stage;
-        }
-
-        @Override
-        public void saveImpl(String path) {
-            ModelBundle m = stage.resolvedModel();
-            try {
-                stage.paramsWriter().session(sparkSession()).save(path);
-                StageModelFiles.save(m, path, sparkSession().sparkContext().hadoopConfiguration());
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot save stage " + stage.uid() + " to " + path, e);
-            }
-        }
-    }
-
-    /** Params through Spark's own reader, then the saved model bytes, checked against their sha256. */
-    private static final class Reader extends MLReader<MobileNetV2Featurizer> {
-        @Override
-        public MobileNetV2Featurizer load(String path) {
-            MLReader<MobileNetV2Featurizer> params = new DefaultParamsReadable<MobileNetV2Featurizer>() {}.read();
-            params.session(sparkSession());
-            MobileNetV2Featurizer stage = params.load(path);
-            try {
-                ModelBundle m = StageModelFiles.load(path, sparkSession().sparkContext().hadoopConfiguration());
-                synchronized (stage) {
-                    stage.bundle = m;
-                    stage.bundleKey = stage.modelKey();
-                    stage.inner = null;
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot load the model of the stage saved at " + path, e);
-            }
-            return stage;
-        }
+    /** A loaded stage's model: the saved bytes, valid for the Params it was saved with. */
+    private synchronized void useLoadedModel(ModelBundle m) {
+        bundle = m;
+        bundleKey = modelKey();
+        inner = null;
     }
 }

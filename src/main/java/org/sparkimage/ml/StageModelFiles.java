@@ -5,9 +5,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.util.DefaultParamsReadable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
 import org.sparkimage.core.ModelBundle;
 import org.sparkimage.model.ModelCard;
 
@@ -51,6 +58,52 @@ final class StageModelFiles {
                     + ", the stage was saved with " + sha);
         }
         return m;
+    }
+
+    /**
+     * A stage's writer: its Params metadata through Spark's own writer (what {@code Pipeline.load}
+     * expects), then its model under {@code path/model/}.
+     *
+     * @param uid    the stage's uid, for the error message
+     * @param params the stage's Params writer ({@code DefaultParamsWritable.super.write()})
+     * @param model  the stage's resolved model
+     */
+    static MLWriter writer(String uid, MLWriter params, Supplier<ModelBundle> model) {
+        return new MLWriter() {
+            @Override
+            public void saveImpl(String path) {
+                ModelBundle m = model.get();
+                try {
+                    params.session(sparkSession()).save(path);
+                    StageModelFiles.save(m, path, sparkSession().sparkContext().hadoopConfiguration());
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot save stage " + uid + " to " + path, e);
+                }
+            }
+        };
+    }
+
+    /**
+     * A stage's reader: its Params through Spark's own reader, then the saved model, checked against
+     * its sha256 and handed to the stage.
+     *
+     * @param useModel gives the loaded stage its model
+     */
+    static <T extends Params> MLReader<T> reader(BiConsumer<T, ModelBundle> useModel) {
+        return new MLReader<T>() {
+            @Override
+            public T load(String path) {
+                MLReader<T> params = new DefaultParamsReadable<T>() {}.read();
+                params.session(sparkSession());
+                T stage = params.load(path);
+                try {
+                    useModel.accept(stage, StageModelFiles.load(path, sparkSession().sparkContext().hadoopConfiguration()));
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot load the model of the stage saved at " + path, e);
+                }
+                return stage;
+            }
+        };
     }
 
     private static void write(FileSystem fs, Path file, byte[] data) throws IOException {

@@ -61,26 +61,22 @@ public final class Training {
         Path out = new Path(o.output());
         FileSystem fs = out.getFileSystem(hadoop);
         Path cacheDir = o.cache() != null ? new Path(o.cache()) : new Path(out, CACHE);
-        checkOutput(o, fs, out, cacheDir);
+        if (fs.exists(out) && !o.overwrite()) {
+            throw new JobException(JobException.EXIT_OUTPUT_EXISTS, "output " + o.output() + " exists; pass --overwrite to replace it"
+                    + " (its embeddings cache is kept when it still fits)");
+        }
         ModelBundle backbone = backbone(o, hadoop);
-
         LabeledInput.Labeled labeled = o.input() != null ? LabeledInput.folders(o.input(), hadoop, console, o.run().progressSeconds())
                 : LabeledInput.table(spark, o.labels(), hadoop);
         if (o.corrections() != null) labeled = LabeledInput.corrected(labeled, spark, o.corrections(), hadoop);
         LabeledInput.check(labeled);
+        clearOutput(fs, out, cacheDir); // only once everything the user gave has been checked
         console.printf("training on %d files in %d classes %s%n", labeled.files().size(), labeled.countsPerClass().size(),
                 labeled.countsPerClass());
 
         EmbeddingCache cache = new EmbeddingCache(spark, cacheDir.getFileSystem(hadoop), cacheDir);
         String key = EmbeddingCache.key(backbone, o.embedding(), labeled.files());
-        EmbeddingCache.State state = cache.valid(key);
-        if (state != null) {
-            console.printf("embeddings: reusing %s (%d images, no image read)%n", cacheDir, state.images());
-        } else {
-            state = cache.build(key, backbone, o.embedding(), labeled.files(), o.run(), console);
-            console.printf(Locale.ROOT, "embeddings: %d images in %.1f s (%.1f images/s), cached in %s%n", state.images(),
-                    state.seconds(), state.imagesPerSecond(), cacheDir);
-        }
+        EmbeddingCache.State state = embeddings(cache, key, backbone, labeled, o, console);
 
         TrainingData data = TrainingData.of(spark, cache.rows(), labeled.labels());
         checkDecoded(data);
@@ -91,7 +87,8 @@ public final class Training {
 
         TrainingSummary summary = TrainingSummary.of(o, labeled, data, state, fit, metrics, backbone, trainSeconds,
                 digest(key, data));
-        String name = o.name() != null ? o.name() : backbone.card().name() + "+" + String.join("-", data.classes());
+        String name = o.name() != null ? o.name() : backbone.card().name() + "+"
+                + (data.classes().size() <= 6 ? String.join("-", data.classes()) : data.classes().size() + "-classes");
         LinearHeadModel head = LogisticRegressionExport.head(fit.model(), data.classes(), fit.features().mask());
         byte[] model = head.write(backbone.bytes(), name, "head trained by scripts/train.sh (MLlib multinomial LogisticRegression)"
                 + " on the pooled features of " + backbone.card().name(), Map.of(META_TRAINING, summary.provenanceJson()));
@@ -118,14 +115,29 @@ public final class Training {
         return validationMetrics(new HeadTrainer(settings).fit(data.ok(), data.perClass()), data.classes());
     }
 
-    /** Refuses an existing output without overwrite; with it, clears all but the cache. */
-    private static void checkOutput(TrainOptions o, FileSystem fs, Path out, Path cacheDir) throws JobException, IOException {
-        if (!fs.exists(out)) return;
-        if (!o.overwrite()) {
-            throw new JobException(JobException.EXIT_OUTPUT_EXISTS, "output " + o.output() + " exists; pass --overwrite to replace it"
-                    + " (its embeddings cache is kept when it still fits)");
+    /** The cache when it fits, else a fresh one: every image embedded by the job's partition function. */
+    private static EmbeddingCache.State embeddings(EmbeddingCache cache, String key, ModelBundle backbone, LabeledInput.Labeled labeled,
+                                                   TrainOptions o, PrintStream console) throws IOException {
+        EmbeddingCache.State state = cache.valid(key);
+        if (state != null) {
+            console.printf("embeddings: reusing %s (%d images, no image read)%n", cache.dir(), state.images());
+            return state;
         }
-        Path cache = fs.makeQualified(cacheDir);
+        state = cache.build(key, backbone, o.embedding(), labeled.files(), o.run(), console);
+        console.printf(Locale.ROOT, "embeddings: %d images in %.1f s (%.1f images/s), cached in %s%n", state.images(),
+                state.seconds(), state.imagesPerSecond(), cache.dir());
+        return state;
+    }
+
+    /** An output to overwrite loses everything but the embeddings cache (kept if its key still fits). */
+    private static void clearOutput(FileSystem fs, Path out, Path cacheDir) throws IOException {
+        if (!fs.exists(out)) return;
+        Path cache;
+        try {
+            cache = fs.makeQualified(cacheDir);
+        } catch (IllegalArgumentException e) {
+            cache = null; // the cache lies on another file system: nothing in the output to keep
+        }
         for (FileStatus child : fs.listStatus(out)) {
             if (!fs.makeQualified(child.getPath()).equals(cache)) fs.delete(child.getPath(), true);
         }

@@ -46,7 +46,8 @@ class TrainInputsTest {
     /**
      * A CSV table with relative paths, a corrections table that relabels one file and removes
      * another, a tar shard in a class folder (its members take the class) and a file that does not
-     * decode (an error row, left out, listed in the report).
+     * decode (an error row, left out, listed in the report); the classes end up imbalanced, so
+     * balanced class weights.
      */
     @Test
     void labelTableCorrectionsTarShardsAndBrokenFiles() throws Exception {
@@ -89,8 +90,9 @@ class TrainInputsTest {
                 "path,label\n" + data.resolve(animal0) + ",food\n" + data.resolve(animal1) + ",\n" + data.resolve("nowhere.jpg") + ",food\n");
         Path out = tmp.resolve("out");
         run(0, "--labels", table.toString(), "--corrections", corrections.toString(), "--output", out.toString(),
-                "--reg-params", "0.1", "--folds", "2");
+                "--reg-params", "0.1", "--folds", "2", "--class-weights", "balanced");
         JsonNode m = JsonFiles.parse(Files.readString(out.resolve(Training.METRICS_FILE)));
+        assertTrue(m.path("mllib").path("class_weights").asText().startsWith("balanced"), m.path("mllib").toString());
         JsonNode d = m.path("data");
         assertEquals(1, d.path("labels_corrected").asLong());
         assertEquals(1, d.path("files_removed_by_corrections").asLong());
@@ -153,11 +155,16 @@ class TrainInputsTest {
     }
 
     @Test
-    void anExistingOutputNeedsOverwrite() throws IOException {
+    void anExistingOutputNeedsOverwriteAndKeepsItUntilTheInputIsChecked() throws IOException {
         Path data = classes(tmp.resolve("data"), 2, "animal", "flag");
         Path out = Files.createDirectories(tmp.resolve("out"));
+        Path earlier = Files.writeString(out.resolve("model.onnx"), "an earlier run's model");
         String console = run(4, "--input", data.toString(), "--output", out.toString());
         assertTrue(console.contains("--overwrite"), console);
         run(2, "--input", data.toString(), "--output", out.toString(), "--folds", "1");
+        // --overwrite with labels no head can learn: refused before the earlier output is touched
+        Path oneClass = classes(tmp.resolve("one"), 3, "face");
+        run(2, "--input", oneClass.toString(), "--output", out.toString(), "--overwrite");
+        assertEquals("an earlier run's model", Files.readString(earlier));
     }
 }
