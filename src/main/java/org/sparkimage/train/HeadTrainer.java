@@ -65,7 +65,7 @@ final class HeadTrainer {
      */
     record Fit(FeatureMask features, LogisticRegressionModel model, double regParam, List<CurvePoint> curve, Dataset<Row> validation,
                long trainRows) {
-        /** The scaler and the regression as one MLlib pipeline over raw embeddings (what {@code mllib-model/} holds). */
+        /** The mask and the regression as one MLlib pipeline over raw embeddings (what {@code mllib-model/} holds). */
         PipelineModel pipeline() {
             return new PipelineModel(Identifiable.randomUID("headPipeline"), new Transformer[] {features.transformer(), model});
         }
@@ -110,11 +110,11 @@ final class HeadTrainer {
     }
 
     /**
-     * For every grid point and fold: fits on the other folds and measures on the fold left out. The
-     * fits are independent Spark jobs of a few hundred small iterations each, where the time goes to
-     * scheduling rather than arithmetic, so they run {@link TrainSettings#parallelism()} at a time
-     * (as {@code CrossValidator.setParallelism} does); each fit is deterministic, so the result does
-     * not depend on the order they finish in.
+     * For every grid point and fold: fits on the other folds and measures on the fold left out. A
+     * fit on up to {@value #ROWS_PER_PARTITION} rows is one task per L-BFGS iteration, one core, so
+     * the fits run {@link TrainSettings#parallelism()} at a time (as
+     * {@code CrossValidator.setParallelism} does); each fit is deterministic, so the result does not
+     * depend on the order they finish in.
      */
     private List<CurvePoint> crossValidate(Dataset<Row> train) {
         double[] grid = settings.regParams();
