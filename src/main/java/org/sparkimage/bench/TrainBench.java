@@ -188,10 +188,7 @@ public final class TrainBench implements Callable<Integer> {
     }
 
     private static double median(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        s.sort(Double::compare);
-        int n = s.size();
-        return n == 0 ? 0 : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+        return CorpusResult.median(v.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static PrintStream quiet() {

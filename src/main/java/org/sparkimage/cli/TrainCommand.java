@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.core.ClassifierSettings;
-import org.sparkimage.image.DecodeMode;
 import org.sparkimage.setup.JobException;
 import org.sparkimage.setup.JobOptions;
 import org.sparkimage.setup.ReadAhead;
@@ -22,6 +21,7 @@ import org.sparkimage.train.Training;
 import org.sparkimage.util.CommandLines;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code scripts/train.sh}: teach the model your classes. */
@@ -101,17 +101,8 @@ public final class TrainCommand implements Callable<Integer> {
             + " its training rows). Default: ${DEFAULT-VALUE}.")
     int parallelism = TrainSettings.DEFAULT_PARALLELISM;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Images per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
-    int batchSize = ClassifierSettings.DEFAULT_BATCH_SIZE;
-
-    @Option(names = "--decode", paramLabel = "MODE", description = "full, scaled or imageio (see classify --help). Default: ${DEFAULT-VALUE}.")
-    DecodeMode decodeMode = ClassifierSettings.DEFAULT_DECODE_MODE;
-
-    @Option(names = "--max-file-mb", paramLabel = "MB", description = "Larger images are left out (TOO_LARGE). Default: ${DEFAULT-VALUE}.")
-    long maxFileMb = ClassifierSettings.DEFAULT_MAX_IMAGE_MB;
-
-    @Option(names = "--max-megapixels", paramLabel = "MP", description = "Larger images are left out (TOO_LARGE). Default: ${DEFAULT-VALUE}.")
-    double maxMegapixels = ClassifierSettings.DEFAULT_MAX_MEGAPIXELS;
+    @Mixin
+    ImageReadOptions image = new ImageReadOptions();
 
     @Option(names = "--master", paramLabel = "<url>", description = "Spark master. Default: local[*], or what spark-submit set.")
     String master;
@@ -165,13 +156,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainOptions options() {
-        if (maxFileMb < 1 || maxFileMb > (Long.MAX_VALUE >> 20)) throw new IllegalArgumentException("--max-file-mb must be positive");
         if (!classWeights.equals("none") && !classWeights.equals("balanced")) {
             throw new IllegalArgumentException("--class-weights must be none or balanced, got " + classWeights);
         }
-        ClassifierSettings embedding = new ClassifierSettings(batchSize, 1, maxFileMb << 20,
-                ClassifierSettings.decodeLimits(maxMegapixels, ClassifierSettings.DEFAULT_DECODE_TIMEOUT_SECONDS), decodeMode, true,
-                ClassifierSettings.DEFAULTS.quantization());
+        ClassifierSettings embedding = image.settings(1, true, ClassifierSettings.DEFAULTS.quantization()); // fp32
         JobOptions.Run run = new JobOptions.Run(master, partitions, JobOptions.DEFAULT_COMMIT_EVERY, JobOptions.OutputMode.CREATE,
                 progressSeconds, sparkConf, ReadAhead.DEFAULT, null, TableFormat.PARQUET);
         TrainSettings training = new TrainSettings(Arrays.copyOf(regParams, regParams.length), folds, validationFraction, maxIter,

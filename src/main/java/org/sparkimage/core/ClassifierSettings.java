@@ -13,7 +13,7 @@ import org.sparkimage.model.ModelCard;
 
 /**
  * The settings of the partition function, each defined and defaulted here once: the CLI's options
- * ({@code job.ClassifierOptions}), the ML transformer's Params and the benchmark all take their
+ * ({@code cli.ClassifierOptions}, {@code cli.ImageReadOptions}), the ML transformer's Params and the benchmark all take their
  * defaults from these constants.
  *
  * @param batchSize     images per ONNX Runtime run (1..{@value #MAX_BATCH_SIZE})

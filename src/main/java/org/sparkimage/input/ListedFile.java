@@ -2,11 +2,14 @@ package org.sparkimage.input;
 
 import java.sql.Timestamp;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkimage.core.ImageRef;
 import org.sparkimage.core.RowBuilder;
+import org.sparkimage.io.TarMemberPath;
 
 /**
  * One file of the listing, as the driver found it: what a task needs to read it and what resume
@@ -35,6 +38,15 @@ public record ListedFile(String path, long length, Timestamp modificationTime) {
     /** This file as a {@link #SCHEMA} row. */
     public Row toRow() {
         return new RowBuilder(SCHEMA).set(PATH, path).set(LENGTH, length).set(MODIFICATION_TIME, modificationTime).build();
+    }
+
+    /**
+     * The listed file an output row came from, as a column over the row's {@code path}: the path
+     * itself, or the tar shard of a member ({@code <shard>.tar/<member>}, {@link TarMemberPath}).
+     */
+    public static Column sourceOf(Column rowPath) {
+        return functions.when(rowPath.rlike(TarMemberPath.REGEX), functions.regexp_extract(rowPath, TarMemberPath.REGEX, 1))
+                .otherwise(rowPath);
     }
 
     /** What the file's output row names it by. */

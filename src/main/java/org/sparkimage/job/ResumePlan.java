@@ -10,7 +10,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.input.ListedFile;
-import org.sparkimage.io.TarMemberPath;
 import org.sparkimage.output.PredictionStore;
 
 /**
@@ -42,8 +41,7 @@ record ResumePlan(List<ListedFile> todo, long kept, long stale) {
     static ResumePlan of(SparkSession spark, PredictionStore store, List<ListedFile> listed) throws IOException {
         Dataset<Row> listing = spark.createDataFrame(listed.stream().map(ListedFile::toRow).toList(), ListedFile.SCHEMA);
         Column path = functions.col(PredictionSchema.PATH);
-        Dataset<Row> committed = store.committed().withColumn(SOURCE,
-                functions.when(path.rlike(TarMemberPath.REGEX), functions.regexp_extract(path, TarMemberPath.REGEX, 1)).otherwise(path));
+        Dataset<Row> committed = store.committed().withColumn(SOURCE, ListedFile.sourceOf(path));
         Column member = committed.col(SOURCE).notEqual(committed.col(PredictionSchema.PATH));
         Column sameFile = committed.col(SOURCE).equalTo(listing.col(ListedFile.PATH))
                 .and(committed.col(PredictionSchema.MODIFICATION_TIME).equalTo(listing.col(ListedFile.MODIFICATION_TIME)))

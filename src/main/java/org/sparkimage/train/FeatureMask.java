@@ -20,7 +20,7 @@ import org.apache.spark.sql.functions;
  * shipped labeled set 10 % of the 1280 have a standard deviation under 0.0015 against a median of
  * 0.028, and 43 are exactly zero. A standardised regression scales those up by 1/std, and their
  * weights folded back to the raw features reached 10^4: the int8 backbone's rounding noise on such
- * a channel (about 10^-3) then moved a logit by 10 and flipped confident labels (5 of 375 images,
+ * a channel (about 10^-3) then moved a logit by 10 and flipped confident labels (5 of 368 confident images,
  * docs/training.md). Left out, the largest raw weight stayed in the tens, int8 kept every confident
  * label, and held-out accuracy did not drop. A floor on the scale instead of a mask does the same
  * for the weights, but MLlib then optimises with per-feature penalties 10^8 apart and L-BFGS did not

@@ -13,7 +13,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkimage.core.PredictionSchema;
-import org.sparkimage.io.TarMemberPath;
+import org.sparkimage.input.ListedFile;
 
 /**
  * The cached embedding rows joined with their labels: the rows to train on (ok images with a
@@ -51,8 +51,7 @@ final class TrainingData {
         labels.forEach((p, l) -> pairs.add(RowFactory.create(p, l)));
         Dataset<Row> byPath = spark.createDataFrame(pairs, LABELS);
         Column path = functions.col(PATH);
-        Column source = functions.when(path.rlike(TarMemberPath.REGEX), functions.regexp_extract(path, TarMemberPath.REGEX, 1))
-                .otherwise(path);
+        Column source = ListedFile.sourceOf(path);
         Dataset<Row> own = byPath.withColumnRenamed(PATH, "_own").withColumnRenamed(LABEL, "_own_label");
         Dataset<Row> shard = byPath.withColumnRenamed(PATH, "_shard").withColumnRenamed(LABEL, "_shard_label");
         Dataset<Row> labeled = rows.join(functions.broadcast(own), path.equalTo(functions.col("_own")), "left")
