@@ -3,10 +3,12 @@ package org.sparkimage.input;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.core.PartitionClassifier;
 import org.sparkimage.core.RowBinding;
@@ -39,4 +41,16 @@ public interface InputSource {
      * @param commitEvery input rows per chunk, where the input can be cut
      */
     void classify(SparkSession spark, PartitionClassifier classifier, int partitions, int commitEvery, Consumer<Dataset<Row>> commit);
+
+    /**
+     * Runs another partition function over the same rows, cut the same way (curation's content
+     * hashes read every image through {@link #binding} without decoding it).
+     *
+     * @param function    what each partition's input rows become
+     * @param schema      the rows it returns
+     * @param partitions  partitions of each chunk
+     * @param commitEvery input rows per chunk, where the input can be cut
+     */
+    void map(SparkSession spark, MapPartitionsFunction<Row, Row> function, StructType schema, int partitions, int commitEvery,
+             Consumer<Dataset<Row>> commit);
 }

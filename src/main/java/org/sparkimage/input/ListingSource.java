@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.sparkimage.core.PartitionClassifier;
 import org.sparkimage.core.PredictionSchema;
 
@@ -34,12 +36,18 @@ abstract class ListingSource implements InputSource {
 
     @Override
     public void classify(SparkSession spark, PartitionClassifier classifier, int partitions, int commitEvery, Consumer<Dataset<Row>> commit) {
+        map(spark, classifier, PredictionSchema.schema(embeddings), partitions, commitEvery, commit);
+    }
+
+    @Override
+    public void map(SparkSession spark, MapPartitionsFunction<Row, Row> function, StructType schema, int partitions, int commitEvery,
+                    Consumer<Dataset<Row>> commit) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         for (int from = 0; from < files.size(); from += commitEvery) {
             List<ListedFile> chunk = files.subList(from, Math.min(files.size(), from + commitEvery));
             List<Row> rows = roundRobin(chunk, partitions).stream().map(ListedFile::toRow).toList();
             commit.accept(spark.createDataFrame(jsc.parallelize(rows, partitions), ListedFile.SCHEMA)
-                    .mapPartitions(classifier, Encoders.row(PredictionSchema.schema(embeddings))));
+                    .mapPartitions(function, Encoders.row(schema)));
         }
     }
 

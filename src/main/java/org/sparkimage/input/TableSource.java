@@ -3,6 +3,7 @@ package org.sparkimage.input;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -88,7 +89,13 @@ final class TableSource implements InputSource {
     /** One commit; the table's own partitions are kept unless there are too few to keep every core busy. */
     @Override
     public void classify(SparkSession spark, PartitionClassifier classifier, int partitions, int commitEvery, Consumer<Dataset<Row>> commit) {
+        map(spark, classifier, PredictionSchema.schema(embeddings), partitions, commitEvery, commit);
+    }
+
+    @Override
+    public void map(SparkSession spark, MapPartitionsFunction<Row, Row> function, StructType schema, int partitions, int commitEvery,
+                    Consumer<Dataset<Row>> commit) {
         Dataset<Row> input = rows.rdd().getNumPartitions() < partitions ? rows.repartition(partitions) : rows;
-        commit.accept(input.mapPartitions(classifier, Encoders.row(PredictionSchema.schema(embeddings))));
+        commit.accept(input.mapPartitions(function, Encoders.row(schema)));
     }
 }

@@ -65,7 +65,7 @@ public final class InputClassifier {
         SparkContext sc = spark.sparkContext();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         Broadcast<ModelBundle> model = jsc.broadcast(bundle);
-        Broadcast<Map<String, String>> conf = broadcastConf(jsc, sc.hadoopConfiguration());
+        Broadcast<Map<String, String>> conf = hadoopConf(jsc, sc.hadoopConfiguration());
         PartitionClassifier.Reporting reporting = new PartitionClassifier.Reporting(sc.longAccumulator("images processed"),
                 sc.longAccumulator("images failed"), sc.collectionAccumulator("partition stats"));
         int partitions = 0;
@@ -94,7 +94,7 @@ public final class InputClassifier {
     }
 
     /** The driver's Hadoop settings (credentials, file system options) for the tasks' reads. */
-    private static Broadcast<Map<String, String>> broadcastConf(JavaSparkContext jsc, Configuration hadoop) {
+    public static Broadcast<Map<String, String>> hadoopConf(JavaSparkContext jsc, Configuration hadoop) {
         Map<String, String> entries = new HashMap<>();
         hadoop.forEach(e -> entries.put(e.getKey(), e.getValue()));
         return jsc.broadcast(entries);

@@ -134,6 +134,23 @@ public final class EmbeddingCache {
         return state;
     }
 
+    /**
+     * The cache when it is valid for {@code key}, else a fresh one: every file embedded by the job's
+     * partition function. Says which on the console.
+     */
+    public State ensure(String key, ModelBundle bundle, ClassifierSettings settings, List<ListedFile> files, JobOptions.Run run,
+                        PrintStream console) throws IOException {
+        State state = valid(key);
+        if (state != null) {
+            console.printf("embeddings: reusing %s (%d images, no image read)%n", dir, state.images());
+            return state;
+        }
+        state = build(key, bundle, settings, files, run, console);
+        console.printf(java.util.Locale.ROOT, "embeddings: %d images in %.1f s (%.1f images/s), cached in %s%n", state.images(),
+                state.seconds(), state.imagesPerSecond(), dir);
+        return state;
+    }
+
     /** The cached rows: one per image, ok or error. */
     public Dataset<Row> rows() {
         return spark.read().parquet(new Path(dir, ROWS).toString());

@@ -2,10 +2,6 @@ package org.sparkimage.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
@@ -121,35 +117,21 @@ final class HeadTrainer {
         int folds = settings.folds();
         double[][] logLoss = new double[grid.length][folds];
         double[][] accuracy = new double[grid.length][folds];
-        ExecutorService pool = Executors.newFixedThreadPool(settings.parallelism(), r -> {
-            Thread t = new Thread(r, "train-cross-validation");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> fits = new ArrayList<>();
-            for (int g = 0; g < grid.length; g++) {
-                for (int k = 0; k < folds; k++) {
-                    int gi = g;
-                    int fold = k;
-                    fits.add(pool.submit(() -> {
-                        Column inFold = functions.col(FOLD).equalTo(fold);
-                        Dataset<Row> scored = regression(grid[gi]).fit(train.filter(functions.not(inFold)))
-                                .transform(train.filter(inFold));
-                        logLoss[gi][fold] = evaluator("logLoss").evaluate(scored);
-                        accuracy[gi][fold] = evaluator("accuracy").evaluate(scored);
-                    }));
-                }
+        List<Runnable> fits = new ArrayList<>();
+        for (int g = 0; g < grid.length; g++) {
+            for (int k = 0; k < folds; k++) {
+                int gi = g;
+                int fold = k;
+                fits.add(() -> {
+                    Column inFold = functions.col(FOLD).equalTo(fold);
+                    Dataset<Row> scored = regression(grid[gi]).fit(train.filter(functions.not(inFold)))
+                            .transform(train.filter(inFold));
+                    logLoss[gi][fold] = evaluator("logLoss").evaluate(scored);
+                    accuracy[gi][fold] = evaluator("accuracy").evaluate(scored);
+                });
             }
-            for (Future<?> f : fits) f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("cross-validation interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
+        ParallelFits.run(settings.parallelism(), "train-cross-validation", fits);
         List<CurvePoint> curve = new ArrayList<>();
         for (int g = 0; g < grid.length; g++) {
             curve.add(new CurvePoint(grid[g], mean(logLoss[g]), std(logLoss[g]), mean(accuracy[g]), std(accuracy[g])));
@@ -169,9 +151,7 @@ final class HeadTrainer {
     private static final long ROWS_PER_PARTITION = 25_000;
 
     private LogisticRegression regression(double reg) {
-        LogisticRegression lr = new LogisticRegression().setFamily("multinomial").setStandardization(true)
-                .setElasticNetParam(0.0).setRegParam(reg).setMaxIter(settings.maxIter()).setTol(settings.tolerance())
-                .setFeaturesCol(FeatureMask.MASKED).setLabelCol(LABEL_INDEX);
+        LogisticRegression lr = settings.regression(reg).setFeaturesCol(FeatureMask.MASKED).setLabelCol(LABEL_INDEX);
         return settings.balanced() ? lr.setWeightCol(WEIGHT) : lr;
     }
 

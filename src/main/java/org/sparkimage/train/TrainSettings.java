@@ -74,6 +74,21 @@ public record TrainSettings(double[] regParams, int folds, double validationFrac
         return regParams.clone();
     }
 
+    /**
+     * MLlib's multinomial regression as a head is fitted here and in curation's cross-fitting: L2 on
+     * standardised features ({@code standardization=true}, no elastic net), this run's iterations
+     * and tolerance. The caller sets the columns (and the weight column for balanced classes).
+     */
+    public org.apache.spark.ml.classification.LogisticRegression regression(double regParam) {
+        return new org.apache.spark.ml.classification.LogisticRegression().setFamily("multinomial").setStandardization(true)
+                .setElasticNetParam(0.0).setRegParam(regParam).setMaxIter(maxIter).setTol(tolerance);
+    }
+
+    /** A copy with another grid, number of folds and parallelism (curation's cross-fitting defaults). */
+    public TrainSettings withFits(double[] grid, int k, int parallel) {
+        return new TrainSettings(grid, k, validationFraction, maxIter, tolerance, balanced, seed, parallel, minSpread);
+    }
+
     /** A copy with class weights on or off. */
     public TrainSettings withBalanced(boolean on) {
         return new TrainSettings(regParams, folds, validationFraction, maxIter, tolerance, on, seed, parallelism, minSpread);

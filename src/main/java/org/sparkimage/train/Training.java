@@ -65,7 +65,7 @@ public final class Training {
             throw new JobException(JobException.EXIT_OUTPUT_EXISTS, "output " + o.output() + " exists; pass --overwrite to replace it"
                     + " (its embeddings cache is kept when it still fits)");
         }
-        ModelBundle backbone = backbone(o, hadoop);
+        ModelBundle backbone = backbone(o.model(), o.modelCard(), hadoop);
         LabeledInput.Labeled labeled = o.input() != null ? LabeledInput.folders(o.input(), hadoop, console, o.run().progressSeconds())
                 : LabeledInput.table(spark, o.labels(), hadoop);
         if (o.corrections() != null) labeled = LabeledInput.corrected(labeled, spark, o.corrections(), hadoop);
@@ -76,10 +76,10 @@ public final class Training {
 
         EmbeddingCache cache = new EmbeddingCache(spark, cacheDir.getFileSystem(hadoop), cacheDir);
         String key = EmbeddingCache.key(backbone, o.embedding(), labeled.files());
-        EmbeddingCache.State state = embeddings(cache, key, backbone, labeled, o, console);
+        EmbeddingCache.State state = cache.ensure(key, backbone, o.embedding(), labeled.files(), o.run(), console);
 
         TrainingData data = TrainingData.of(spark, cache.rows(), labeled.labels());
-        checkDecoded(data);
+        data.requireTrainable();
         long start = System.nanoTime();
         HeadTrainer.Fit fit = new HeadTrainer(o.training()).fit(data.ok(), data.perClass());
         double trainSeconds = (System.nanoTime() - start) / 1e9;
@@ -111,26 +111,16 @@ public final class Training {
     public static ValidationMetrics fitOnly(SparkSession spark, org.apache.spark.sql.Dataset<Row> rows, Map<String, String> labels,
                                             TrainSettings settings) throws JobException {
         TrainingData data = TrainingData.of(spark, rows, labels);
-        checkDecoded(data);
+        data.requireTrainable();
         return validationMetrics(new HeadTrainer(settings).fit(data.ok(), data.perClass()), data.classes());
     }
 
-    /** The cache when it fits, else a fresh one: every image embedded by the job's partition function. */
-    private static EmbeddingCache.State embeddings(EmbeddingCache cache, String key, ModelBundle backbone, LabeledInput.Labeled labeled,
-                                                   TrainOptions o, PrintStream console) throws IOException {
-        EmbeddingCache.State state = cache.valid(key);
-        if (state != null) {
-            console.printf("embeddings: reusing %s (%d images, no image read)%n", cache.dir(), state.images());
-            return state;
-        }
-        state = cache.build(key, backbone, o.embedding(), labeled.files(), o.run(), console);
-        console.printf(Locale.ROOT, "embeddings: %d images in %.1f s (%.1f images/s), cached in %s%n", state.images(),
-                state.seconds(), state.imagesPerSecond(), cache.dir());
-        return state;
-    }
-
-    /** An output to overwrite loses everything but the embeddings cache (kept if its key still fits). */
-    private static void clearOutput(FileSystem fs, Path out, Path cacheDir) throws IOException {
+    /**
+     * An output to overwrite loses everything but the embeddings cache (kept if its key still fits).
+     *
+     * @param cacheDir the cache folder, inside {@code out} or not
+     */
+    public static void clearOutput(FileSystem fs, Path out, Path cacheDir) throws IOException {
         if (!fs.exists(out)) return;
         Path cache;
         try {
@@ -146,41 +136,31 @@ public final class Training {
     /**
      * The backbone: an fp32 MobileNetV2 this product wrote or imported, with a features output.
      *
+     * @param model     {@code default} or a model file (any Hadoop URI)
+     * @param modelCard its card, or null for the one in the model
      * @throws JobException exit 5 otherwise
      */
-    private static ModelBundle backbone(TrainOptions o, Configuration hadoop) throws JobException {
+    public static ModelBundle backbone(String model, java.nio.file.Path modelCard, Configuration hadoop) throws JobException {
         ModelBundle bundle;
         try {
-            bundle = ModelBundle.resolve(o.model(), o.modelCard(), hadoop);
+            bundle = ModelBundle.resolve(model, modelCard, hadoop);
         } catch (IOException | RuntimeException e) {
-            throw new JobException(JobException.EXIT_MODEL, "cannot use model '" + o.model() + "': " + e.getMessage());
+            throw new JobException(JobException.EXIT_MODEL, "cannot use model '" + model + "': " + e.getMessage());
         }
         if (bundle.precision() != Precision.FP32) {
-            throw new JobException(JobException.EXIT_MODEL, "model '" + o.model() + "' is " + bundle.precision()
+            throw new JobException(JobException.EXIT_MODEL, "model '" + model + "' is " + bundle.precision()
                     + "; train on the fp32 model (int8 of the trained model is --precision int8 when classifying)");
         }
         try {
             WrittenModel.read(bundle.bytes());
         } catch (RuntimeException e) {
-            throw new JobException(JobException.EXIT_MODEL, "model '" + o.model() + "' is not a MobileNetV2 this product can read"
+            throw new JobException(JobException.EXIT_MODEL, "model '" + model + "' is not a MobileNetV2 this product can read"
                     + " (one it wrote or imported: scripts/model.sh, scripts/import-default-model.sh): " + e.getMessage());
         }
         if (bundle.card().output().features() == null) {
-            throw new JobException(JobException.EXIT_MODEL, "the card of model '" + o.model() + "' names no features output");
+            throw new JobException(JobException.EXIT_MODEL, "the card of model '" + model + "' names no features output");
         }
         return bundle;
-    }
-
-    /** After decoding: files that failed can leave a class too small. */
-    private static void checkDecoded(TrainingData data) throws JobException {
-        List<String> small = new ArrayList<>();
-        long[] counts = data.perClass();
-        for (int i = 0; i < counts.length; i++) if (counts[i] < 2) small.add(data.classes().get(i) + " (" + counts[i] + ")");
-        if (data.classes().size() < 2 || !small.isEmpty()) {
-            throw new JobException(JobException.EXIT_USAGE, "after decoding, " + (data.classes().size() < 2
-                    ? "fewer than 2 classes have images" : "classes with fewer than 2 decodable images: " + String.join(", ", small))
-                    + "; " + data.failed().size() + " files failed to decode (the embeddings cache is kept)");
-        }
     }
 
     private static ValidationMetrics validationMetrics(HeadTrainer.Fit fit, List<String> classes) {

@@ -21,10 +21,15 @@ import org.sparkimage.input.ListedFile;
  * row takes the label of its own path, else its tar shard's (a shard in a class folder labels all
  * its members). Classes are indexed in name order, as torchvision's {@code ImageFolder} does.
  */
-final class TrainingData {
-    static final String PATH = PredictionSchema.PATH;
-    static final String LABEL = "label";
-    static final String EMBEDDING = PredictionSchema.EMBEDDING;
+public final class TrainingData {
+    /** Column: the image's path. */
+    public static final String PATH = PredictionSchema.PATH;
+    /** Column: its class name. */
+    public static final String LABEL = "label";
+    /** Column: its embedding vector. */
+    public static final String EMBEDDING = PredictionSchema.EMBEDDING;
+    /** Column: its class index (a double, as MLlib's label), in {@link #classes()} order. */
+    public static final String LABEL_INDEX = HeadTrainer.LABEL_INDEX;
 
     private static final StructType LABELS = new StructType().add(PATH, DataTypes.StringType, false)
             .add(LABEL, DataTypes.StringType, false);
@@ -46,7 +51,7 @@ final class TrainingData {
     /**
      * Joins {@code rows} (the cache's) with {@code labels} (class by path) and counts.
      */
-    static TrainingData of(SparkSession spark, Dataset<Row> rows, Map<String, String> labels) {
+    public static TrainingData of(SparkSession spark, Dataset<Row> rows, Map<String, String> labels) {
         List<Row> pairs = new ArrayList<>(labels.size());
         labels.forEach((p, l) -> pairs.add(RowFactory.create(p, l)));
         Dataset<Row> byPath = spark.createDataFrame(pairs, LABELS);
@@ -78,27 +83,43 @@ final class TrainingData {
     }
 
     /** Ok, labeled rows: path, label, embedding, label_index. */
-    Dataset<Row> ok() {
+    public Dataset<Row> ok() {
         return ok;
     }
 
     /** Class names in index order. */
-    List<String> classes() {
+    public List<String> classes() {
         return classes;
     }
 
     /** Ok images per class, in index order. */
-    long[] perClass() {
+    public long[] perClass() {
         return perClass.clone();
     }
 
     /** Error rows (path, label, error_code, error_message), by path. */
-    List<Row> failed() {
+    public List<Row> failed() {
         return failed;
     }
 
+    /**
+     * Refuses what no head can be fitted on once the images are decoded: fewer than two classes, or
+     * a class left with fewer than two images because files failed.
+     *
+     * @throws org.sparkimage.setup.JobException exit 2, naming the classes and the failed count
+     */
+    public void requireTrainable() throws org.sparkimage.setup.JobException {
+        List<String> small = new ArrayList<>();
+        for (int i = 0; i < perClass.length; i++) if (perClass[i] < 2) small.add(classes.get(i) + " (" + perClass[i] + ")");
+        if (classes.size() < 2 || !small.isEmpty()) {
+            throw new org.sparkimage.setup.JobException(org.sparkimage.setup.JobException.EXIT_USAGE, "after decoding, "
+                    + (classes.size() < 2 ? "fewer than 2 classes have images" : "classes with fewer than 2 decodable images: "
+                    + String.join(", ", small)) + "; " + failed.size() + " files failed to decode (the embeddings cache is kept)");
+        }
+    }
+
     /** Cached rows without a label (tar members a label table does not name). */
-    long unlabeledRows() {
+    public long unlabeledRows() {
         return unlabeledRows;
     }
 }
