@@ -64,6 +64,8 @@ final class CurationOutput {
             LabelStudioTasks.labelingConfig(classes, w);
         }
         names.add(Curation.LABEL_STUDIO_CONFIG);
+        ReviewQueues.writePage(spark, fs, staging, o, classes, summary);
+        names.add(Curation.REVIEW);
         try (OutputStream s = fs.create(new Path(staging, Curation.SUMMARY), true)) {
             s.write(JsonFiles.writePretty(summary).getBytes(StandardCharsets.UTF_8));
         }

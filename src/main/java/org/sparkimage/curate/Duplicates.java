@@ -83,9 +83,9 @@ public final class Duplicates {
                                 REPRESENTATIVE, "left");
                 exactCol = functions.coalesce(functions.col("_h").equalTo(functions.col("_rh")), functions.lit(false));
             }
-            Dataset<Row> groups = members.withColumn(EXACT, exactCol)
-                    .withColumn(SIZE, functions.count(functions.lit(1)).over(Window.partitionBy(REPRESENTATIVE)))
-                    .withColumn(GROUP, functions.dense_rank().over(Window.orderBy(REPRESENTATIVE)))
+            Dataset<Row> ids = Numbering.numbered(members.groupBy(REPRESENTATIVE).agg(functions.count(functions.lit(1)).as(SIZE))
+                    .orderBy(REPRESENTATIVE), GROUP);
+            Dataset<Row> groups = members.withColumn(EXACT, exactCol).join(ids, REPRESENTATIVE)
                     .select(GROUP, PATH, REPRESENTATIVE, SIMILARITY, EXACT, SIZE).localCheckpoint(true);
             return new Found(groups, exactPairs, nearPairs.count());
         } finally {

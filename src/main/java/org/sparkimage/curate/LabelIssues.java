@@ -10,7 +10,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -110,14 +109,14 @@ public final class LabelIssues {
             joint[r.getInt(0)][r.getInt(1)] = r.getLong(2);
         }
         Column suggested = functions.col(CONFIDENT_INDEX);
-        Dataset<Row> issues = scored.filter(functions.col(IS_ISSUE)).select(
+        Dataset<Row> issues = Numbering.numbered(scored.filter(functions.col(IS_ISSUE)).select(
                         functions.col(pathCol),
                         functions.element_at(classNames, given.plus(1)).as(GIVEN),
                         functions.element_at(classNames, suggested.plus(1)).as(SUGGESTED),
                         functions.col(SELF_CONFIDENCE),
                         functions.element_at(probabilities, suggested.plus(1)).as(SUGGESTED_PROBABILITY),
                         reason.apply(probabilities, given, suggested).as(REASON))
-                .withColumn(RANK, functions.row_number().over(Window.orderBy(functions.col(SELF_CONFIDENCE), functions.col(pathCol))))
+                .orderBy(functions.col(SELF_CONFIDENCE), functions.col(pathCol)), RANK)
                 .select(pathCol, GIVEN, SUGGESTED, SELF_CONFIDENCE, SUGGESTED_PROBABILITY, RANK, REASON);
         return new Found(thresholds, joint, scored, issues);
     }
