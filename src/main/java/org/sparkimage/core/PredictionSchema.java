@@ -41,6 +41,12 @@ public final class PredictionSchema {
     public static final String PROBABILITY = "probability";
     /** Column: the best classes, best first. */
     public static final String TOP_K = "top_k";
+    /** Column: {@code 1 - probability}, the top-1's distance from certainty (review the highest first). */
+    public static final String LEAST_CONFIDENCE = "least_confidence";
+    /** Column: the top-1 probability minus the top-2 (review the smallest first). */
+    public static final String MARGIN = "margin";
+    /** Column: {@code -sum p ln p} over all classes (review the highest first). */
+    public static final String ENTROPY = "entropy";
     /** Column: sha256 of the ONNX model that was asked. */
     public static final String MODEL_SHA256 = "model_sha256";
     /** Column: encoded bytes as listed. */
@@ -67,6 +73,9 @@ public final class PredictionSchema {
             DataTypes.createStructField(LABEL_INDEX, DataTypes.IntegerType, true),
             DataTypes.createStructField(PROBABILITY, DataTypes.FloatType, true),
             DataTypes.createStructField(TOP_K, DataTypes.createArrayType(TOP_K_ENTRY, false), true),
+            DataTypes.createStructField(LEAST_CONFIDENCE, DataTypes.FloatType, true),
+            DataTypes.createStructField(MARGIN, DataTypes.FloatType, true),
+            DataTypes.createStructField(ENTROPY, DataTypes.FloatType, true),
             DataTypes.createStructField(MODEL_SHA256, DataTypes.StringType, false)});
 
     /** {@code <output>/predictions}: path, the {@link #RESULT} fields, file size and modification time. */
@@ -114,6 +123,7 @@ public final class PredictionSchema {
                     .set(PROBABILITY, top.probability(i)).build();
         }
         return b.set(WIDTH, r.width()).set(HEIGHT, r.height()).set(LABEL, top.label(0)).set(LABEL_INDEX, top.index(0))
-                .set(PROBABILITY, top.probability(0)).set(TOP_K, entries);
+                .set(PROBABILITY, top.probability(0)).set(TOP_K, entries).set(LEAST_CONFIDENCE, top.leastConfidence())
+                .set(MARGIN, top.margin()).set(ENTROPY, top.entropy());
     }
 }

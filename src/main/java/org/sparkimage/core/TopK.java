@@ -2,7 +2,11 @@ package org.sparkimage.core;
 
 import java.util.List;
 
-/** Softmax (when the model gives logits) and the k best classes of one score row. */
+/**
+ * Softmax (when the model gives logits), the k best classes of one score row, and how unsure the
+ * model is: the margin between the two best probabilities and the entropy of all of them (the
+ * measures active learning ranks by; least confidence is {@code 1 - p_top1}).
+ */
 public final class TopK {
     private final int k;
     private final List<String> labels;
@@ -19,8 +23,13 @@ public final class TopK {
         this.applySoftmax = applySoftmax;
     }
 
-    /** The best {@code k} classes, best first. */
-    public record Result(int[] indices, float[] probabilities, List<String> labels) {
+    /**
+     * The best {@code k} classes, best first, and the uncertainty of the whole distribution.
+     *
+     * @param margin  {@code p_top1 - p_top2} over all classes (1 with a single class)
+     * @param entropy {@code -sum p ln p} over all classes
+     */
+    public record Result(int[] indices, float[] probabilities, List<String> labels, float margin, float entropy) {
         /** Classes kept. */
         public int size() { return indices.length; }
         /** Class id of the {@code i}-th best. */
@@ -29,6 +38,8 @@ public final class TopK {
         public float probability(int i) { return probabilities[i]; }
         /** Label of the {@code i}-th best. */
         public String label(int i) { return labels.get(indices[i]); }
+        /** {@code 1 - p_top1}. */
+        public float leastConfidence() { return 1f - probabilities[0]; }
     }
 
     /** Scores of row {@code row} in a row-major [n][classes] array. */
@@ -61,6 +72,28 @@ public final class TopK {
             best[pos] = v;
             idx[pos] = c;
         }
-        return new Result(idx, best, labels);
+        return new Result(idx, best, labels, margin(p), entropy(p));
+    }
+
+    /** The best probability minus the second best (1 with a single class). */
+    static float margin(float[] p) {
+        float first = Float.NEGATIVE_INFINITY;
+        float second = 0f;
+        for (float v : p) {
+            if (v > first) {
+                second = Math.max(second, first);
+                first = v;
+            } else if (v > second) {
+                second = v;
+            }
+        }
+        return first - second;
+    }
+
+    /** {@code -sum p ln p}, natural log, {@code 0 ln 0 = 0}. */
+    static float entropy(float[] p) {
+        double h = 0;
+        for (float v : p) if (v > 0) h -= v * Math.log(v);
+        return (float) h;
     }
 }

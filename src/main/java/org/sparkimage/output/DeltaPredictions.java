@@ -68,7 +68,8 @@ final class DeltaPredictions implements PredictionTable {
 
     @Override
     public void append(Dataset<Row> rows) {
-        DataFrameWriter<Row> w = rows.write().format("delta").mode(SaveMode.Append);
+        DataFrameWriter<Row> w = rows.write().format("delta").mode(SaveMode.Append)
+                .option("mergeSchema", "true"); // an output an older version began gains the newer columns (null on its rows)
         (partitionBy == null ? w : w.partitionBy(partitionBy)).save(table.toString());
     }
 

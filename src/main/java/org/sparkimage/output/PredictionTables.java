@@ -41,7 +41,8 @@ public final class PredictionTables {
         Path out = new Path(output);
         FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
         String table = new Path(out, "predictions").toString();
-        if (!DeltaPredictions.committedIn(fs, out)) return spark.read().parquet(table);
+        // Files an older version wrote lack the newer columns (the uncertainty ones): merged, they read as nulls.
+        if (!DeltaPredictions.committedIn(fs, out)) return spark.read().option("mergeSchema", "true").parquet(table);
         if (!SparkSessions.readyForDelta(spark)) {
             throw new IllegalStateException(table + " is a Delta table and this session has not Delta's extension and catalog");
         }

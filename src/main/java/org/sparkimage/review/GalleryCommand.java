@@ -50,6 +50,15 @@ public final class GalleryCommand implements Callable<Integer> {
     @Option(names = "--per-label", paramLabel = "N", description = "Cards per label at most (the most probable). Default: all.")
     Integer perLabel;
 
+    @Option(names = "--review-queue", paramLabel = "N",
+            description = "Put the N least sure predictions first, in a 'Review first' section. Default: none.")
+    Integer reviewQueue;
+
+    @Option(names = "--rank-by", defaultValue = "margin", paramLabel = "margin|least-confidence|entropy",
+            description = "What makes a prediction least sure in the review queue: the smallest margin (top-1 minus top-2"
+                    + " probability), the highest least confidence (1 - top-1) or the highest entropy. Default: ${DEFAULT-VALUE}.")
+    String rankBy;
+
     @Option(names = "--thumb-size", defaultValue = "160", paramLabel = "PX",
             description = "Thumbnails fit a PX x PX box. Default: ${DEFAULT-VALUE}.")
     int thumbSize;
@@ -73,6 +82,8 @@ public final class GalleryCommand implements Callable<Integer> {
         Path page;
         try {
             if (perLabel != null && perLabel < 1) throw new IllegalArgumentException("--per-label must be at least 1");
+            if (reviewQueue != null && reviewQueue < 1) throw new IllegalArgumentException("--review-queue must be at least 1");
+            RankBy.parse(rankBy);
             if (thumbSize < 16 || thumbSize > 2048) throw new IllegalArgumentException("--thumb-size must be in 16..2048");
             if (maxFileMb < 1) throw new IllegalArgumentException("--max-file-mb must be at least 1");
             page = (html != null ? html : localDir(output).resolve("gallery").resolve("index.html")).toAbsolutePath();
@@ -110,6 +121,9 @@ public final class GalleryCommand implements Callable<Integer> {
         clearThumbnails(thumbDir);
         Thumbnails thumbs = new Thumbnails(conf, thumbDir, "thumbs/", thumbSize, maxFileMb << 20);
         List<String> shownPaths = new java.util.ArrayList<>();
+        RankBy measure = RankBy.parse(rankBy);
+        List<PredictionReader.Ranked> queue = reviewQueue == null ? List.of() : reader.leastSure(measure, reviewQueue);
+        queue.forEach(r -> shownPaths.add(r.prediction().path()));
         reader.okPredictions(perLabel).forEachRemaining(p -> shownPaths.add(p.path()));
         thumbs.prepare(shownPaths); // tar members: each shard read once for all of them
         Path tmp = dir.resolve("." + page.getFileName() + ".tmp");
@@ -117,6 +131,12 @@ public final class GalleryCommand implements Callable<Integer> {
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             GalleryPage html = new GalleryPage(w, thumbSize);
             html.begin(new GalleryPage.Header(RunInfo.read(output, conf), output, labels, errors, perLabel, thumbSize));
+            if (reviewQueue != null) {
+                html.beginQueue(measure, queue.size());
+                for (PredictionReader.Ranked r : queue) html.okCard(r.prediction(), thumbs.make(r.prediction().path()), measure, r.value());
+                html.endQueue();
+                console.println("  review first: the " + queue.size() + " least sure by " + rankBy);
+            }
             Iterator<Prediction> rows = reader.okPredictions(perLabel);
             Prediction next = rows.hasNext() ? rows.next() : null;
             for (LabelCount l : labels) {

@@ -98,9 +98,34 @@ final class GalleryPage {
                 + "</span></h2>\n<div class=\"grid\">\n");
     }
 
+    /**
+     * The review queue's section: the least sure predictions by {@code measure}, before the label
+     * sections ({@code id="review-queue"}, {@code data-rank-by}, {@code data-count}).
+     */
+    void beginQueue(RankBy measure, int n) throws IOException {
+        String name = measure.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        w("<section class=\"queue\" id=\"review-queue\" data-rank-by=\"" + name + "\" data-count=\"" + n + "\">\n<h2>Review first"
+                + " <span class=\"count\">the " + n + " least sure by " + name + (measure.smallestFirst() ? ", smallest first"
+                : ", highest first") + "</span></h2>\n<div class=\"grid\">\n");
+    }
+
+    void endQueue() throws IOException {
+        w("</div>\n</section>\n");
+    }
+
+    /** A card of the review queue: an ok card that also shows (and carries in {@code data-rank-value}) its measure. */
+    void okCard(Prediction p, Thumbnails.Thumb t, RankBy measure, float value) throws IOException {
+        okCard(p, t, " data-rank-value=\"" + value + "\"", String.format(Locale.ROOT, "<div class=\"dim\">%s %.4f</div>\n",
+                measure.name().toLowerCase(Locale.ROOT).replace('_', ' '), value));
+    }
+
     void okCard(Prediction p, Thumbnails.Thumb t) throws IOException {
+        okCard(p, t, "", "");
+    }
+
+    private void okCard(Prediction p, Thumbnails.Thumb t, String extraAttrs, String extraHtml) throws IOException {
         String path = escape(p.path());
-        w("<figure class=\"card\" data-path=\"" + path + "\" data-status=\"ok\" data-label=\"" + escape(p.label())
+        w("<figure class=\"card\"" + extraAttrs + " data-path=\"" + path + "\" data-status=\"ok\" data-label=\"" + escape(p.label())
                 + "\" data-probability=\"" + (Float.isNaN(p.probability()) ? "" : Float.toString(p.probability()))
                 + "\" data-thumb=\"" + (t.present() ? "yes" : "none") + "\">\n");
         if (t.present()) {
@@ -113,6 +138,7 @@ final class GalleryPage {
         w("<div class=\"prob\"><b>" + percent(p.probability()) + "</b>"
                 + (p.width() == null || p.height() == null ? "" : " <span class=\"dim\">" + p.width() + "×" + p.height() + "</span>")
                 + "</div>\n");
+        w(extraHtml);
         if (!p.topK().isEmpty()) {
             w("<ol class=\"topk\">");
             for (Prediction.Top top : p.topK()) {

@@ -84,6 +84,27 @@ final class PredictionReader {
         return map(it, PredictionReader::okPrediction);
     }
 
+    /** An ok row and the uncertainty measure it was ranked by. */
+    record Ranked(Prediction prediction, float value) {}
+
+    /**
+     * The {@code n} least sure ok rows by {@code measure}: the smallest margin, or the highest least
+     * confidence or entropy; ties by path. Rows without the column (written before it existed) are
+     * left out.
+     */
+    List<Ranked> leastSure(RankBy measure, int n) {
+        if (!java.util.Arrays.asList(table.columns()).contains(measure.column())) return List.of();
+        Column value = col(measure.column());
+        List<Ranked> out = new ArrayList<>();
+        for (Row r : okRows().where(value.isNotNull())
+                .orderBy(measure.smallestFirst() ? value.asc() : value.desc(), col("path")).limit(n)
+                .select(LABEL_INDEX.as("i"), col("path"), col("label"), col("probability"), col("top_k"), col("width"), col("height"),
+                        value).collectAsList()) {
+            out.add(new Ranked(okPrediction(r), r.getFloat(7)));
+        }
+        return out;
+    }
+
     /** Every error row, by error code, then path. */
     Iterator<Prediction> errorPredictions() {
         Iterator<Row> it = errorRows().select(col("path"), col("error_code"), col("error_message"))

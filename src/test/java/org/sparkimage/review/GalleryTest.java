@@ -305,6 +305,49 @@ class GalleryTest {
         assertEquals(2, GalleryCommand.execute(new PrintStream(buf, true, StandardCharsets.UTF_8), out.toString(), "--per-label", "0"));
     }
 
+    /**
+     * The review queue: the job's uncertainty columns agree with its probabilities, and the queue
+     * holds the least sure ok rows by each measure, in order, ahead of the label sections.
+     */
+    @Test
+    void reviewQueueRanksTheLeastSureFirst() throws Exception {
+        for (Row r : rows.values()) {
+            if (!r.<String>getAs("status").equals("ok")) {
+                assertTrue(r.isNullAt(r.fieldIndex("margin")), "no margin on an error row");
+                continue;
+            }
+            float p = r.getAs("probability");
+            assertEquals(1 - p, (float) r.getAs("least_confidence"), 1e-6);
+            List<Row> top = r.getList(r.fieldIndex("top_k"));
+            float second = top.size() > 1 ? top.get(1).<Float>getAs("probability") : 0f;
+            assertEquals(p - second, (float) r.getAs("margin"), 1e-6, "the second best is in top_k");
+            float entropy = r.getAs("entropy");
+            assertTrue(entropy >= 0 && entropy <= Math.log(top.size() > 1 ? 1000 : 2), "entropy " + entropy);
+        }
+        for (String measure : List.of("margin", "least-confidence", "entropy")) {
+            Path other = tmp.resolve("queue-" + measure + ".html");
+            run(GalleryCommand::execute, out.toString(), "--html", other.toString(), "--review-queue", "3", "--rank-by", measure,
+                    "--per-label", "1");
+            String html = Files.readString(other);
+            String column = measure.replace('-', '_');
+            boolean smallestFirst = measure.equals("margin");
+            List<String> expected = rows.values().stream().filter(r -> r.<String>getAs("status").equals("ok"))
+                    .sorted(java.util.Comparator.<Row>comparingDouble(r -> (smallestFirst ? 1 : -1) * (float) r.getAs(column))
+                            .thenComparing(r -> r.<String>getAs("path")))
+                    .limit(3).map(r -> r.<String>getAs("path")).toList();
+            List<String> queue = new ArrayList<>();
+            for (Html.Element c : Html.elements(html, "figure")) {
+                if ("review-queue".equals(c.section().get("id"))) queue.add(c.attr("data-path"));
+            }
+            assertEquals(expected, queue, measure);
+            assertTrue(html.indexOf("id=\"review-queue\"") < html.indexOf("class=\"label\""), "the queue comes first");
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        assertEquals(2, GalleryCommand.execute(new PrintStream(buf, true, StandardCharsets.UTF_8), out.toString(), "--review-queue", "3",
+                "--rank-by", "doubt"));
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("--rank-by must be margin, least-confidence or entropy"));
+    }
+
     // ------------------------------------------------------------------------------- Chromium
 
     /** Runs headless Chromium with the flags of the brief plus {@code args}; returns its stdout. */
