@@ -90,14 +90,46 @@ public final class Curation {
             hashes = new ContentHashes(spark, fs, new Path(out, HASHES)).ensure(key, labeled.files(), o.embedding(), o.run());
             t = lap(seconds, "content_hashes", t);
         }
-        TrainingData data = TrainingData.of(spark, cache.rows(), labeled.labels());
+        Analysis a = analyse(spark, cache.rows(), labeled.labels(), hashes, o.crossFit(), o.near(), console, seconds);
+        Map<String, Object> summary = CurationSummary.of(o, labeled, a.data(), state, a.fit(), a.issues(), a.duplicates(), seconds);
+        CurationOutput.write(spark, fs, out, o, a.data().classes(), a.outOfSample(), a.issues(), a.duplicates(), summary, labeled, console);
+        return summary;
+    }
+
+    /**
+     * What the analysis found, before anything is written.
+     *
+     * @param data        the labeled, decoded rows and the classes
+     * @param fit         the cross-fitting
+     * @param issues      confident learning's result
+     * @param duplicates  the duplicate groups, or null when not asked
+     * @param outOfSample the {@value #OUT_OF_SAMPLE} table (lazy)
+     */
+    public record Analysis(TrainingData data, CrossFit.Result fit, LabelIssues.Found issues, Duplicates.Found duplicates,
+                           Dataset<Row> outOfSample) {}
+
+    /**
+     * The analysis alone, on embedding rows someone else made (the benchmark's synthetic 100,000):
+     * joins the labels, cross-fits, finds label issues and duplicates, writes nothing.
+     *
+     * @param rows    embedding rows as the cache holds them: path, status, error_code, error_message, embedding
+     * @param labels  class by path
+     * @param hashes  content hashes ({@link ContentHasher#SCHEMA}), or null
+     * @param near    the near-duplicate search, or null to skip duplicates
+     * @param seconds each step's seconds are put here
+     * @throws JobException exit 2 when the decoded rows leave fewer than two classes, or a class under two images
+     */
+    public static Analysis analyse(SparkSession spark, Dataset<Row> rows, Map<String, String> labels, Dataset<Row> hashes,
+                                   org.sparkimage.train.TrainSettings crossFit, NearDuplicates near, PrintStream console,
+                                   Map<String, Double> seconds) throws JobException {
+        long t = System.nanoTime();
+        TrainingData data = TrainingData.of(spark, rows, labels);
         data.requireTrainable();
         List<String> classes = data.classes();
-        console.printf("cross-fitting %d heads (%d folds x %d grid points) on %d images%n", o.crossFit().folds()
-                * o.crossFit().regParams().length, o.crossFit().folds(), o.crossFit().regParams().length, java.util.Arrays.stream(
-                data.perClass()).sum());
+        console.printf("cross-fitting %d heads (%d folds x %d grid points) on %d images%n", crossFit.folds() * crossFit.regParams().length,
+                crossFit.folds(), crossFit.regParams().length, java.util.Arrays.stream(data.perClass()).sum());
         CrossFit.Result fit = CrossFit.fit(data.ok(), TrainingData.PATH, TrainingData.LABEL_INDEX, TrainingData.EMBEDDING,
-                classes.size(), o.crossFit());
+                classes.size(), crossFit);
         t = lap(seconds, "cross_fit", t);
         LabelIssues.Found issues = LabelIssues.find(fit.rows(), TrainingData.PATH, TrainingData.LABEL_INDEX, CrossFit.PROBABILITIES,
                 classes);
@@ -105,17 +137,14 @@ public final class Curation {
         t = lap(seconds, "label_issues", t);
         console.printf(Locale.ROOT, "label issues: %d of %d images (regParam %s)%n", issueCount, issues.scored().count(), fit.regParam());
         Duplicates.Found dups = null;
-        if (o.near() != null) {
-            Dataset<Row> embedded = cache.rows().filter(functions.col(PredictionSchema.STATUS).equalTo(PredictionSchema.OK))
+        if (near != null) {
+            Dataset<Row> embedded = rows.filter(functions.col(PredictionSchema.STATUS).equalTo(PredictionSchema.OK))
                     .select(PredictionSchema.PATH, PredictionSchema.EMBEDDING);
-            dups = Duplicates.find(embedded, PredictionSchema.EMBEDDING, hashes, o.near());
-            t = lap(seconds, "duplicates", t);
+            dups = Duplicates.find(embedded, PredictionSchema.EMBEDDING, hashes, near);
+            lap(seconds, "duplicates", t);
             console.printf("duplicates: %d exact pairs, %d near pairs%n", dups.exactPairs(), dups.nearPairs());
         }
-        Dataset<Row> scored = outOfSample(issues.scored(), classes);
-        Map<String, Object> summary = CurationSummary.of(o, labeled, data, state, fit, issues, dups, seconds);
-        CurationOutput.write(spark, fs, out, o, classes, scored, issues, dups, summary, labeled, console);
-        return summary;
+        return new Analysis(data, fit, issues, dups, outOfSample(issues.scored(), classes));
     }
 
     /** The out-of-sample table: readable columns first, the probabilities and uncertainty after. */

@@ -117,7 +117,7 @@ public final class LabelIssues {
                         functions.element_at(probabilities, suggested.plus(1)).as(SUGGESTED_PROBABILITY),
                         reason.apply(probabilities, given, suggested).as(REASON))
                 .orderBy(functions.col(SELF_CONFIDENCE), functions.col(pathCol)), RANK)
-                .select(pathCol, GIVEN, SUGGESTED, SELF_CONFIDENCE, SUGGESTED_PROBABILITY, RANK, REASON);
+                .select(pathCol, GIVEN, SUGGESTED, SELF_CONFIDENCE, SUGGESTED_PROBABILITY, RANK, REASON).localCheckpoint(true);
         return new Found(thresholds, joint, scored, issues);
     }
 
