@@ -74,26 +74,22 @@ public final class CurateCommand implements Callable<Integer> {
 
     @Option(names = "--reg-params", split = ",", paramLabel = "R,...",
             description = "Regularisation grid; the point with the lowest out-of-sample log loss gives the probabilities."
-                    + " Default: 1e-3,1e-2,1e-1.")
+                    + " Default: 0.01,0.1,1,10.")
     double[] regParams = CurateOptions.DEFAULT_CROSS_FIT.regParams();
 
     @Option(names = "--parallelism", paramLabel = "N", description = "Fits at once. Default: ${DEFAULT-VALUE}.")
     int parallelism = CurateOptions.DEFAULT_CROSS_FIT.parallelism();
 
     @Option(names = "--near-duplicate-similarity", paramLabel = "S",
-            description = "Cosine similarity (centred, PCA-reduced embeddings) at which two images are near-duplicates."
-                    + " Default: ${DEFAULT-VALUE}.")
+            description = "Cosine similarity of centred embeddings at which two images are near-duplicates. Default: ${DEFAULT-VALUE}.")
     double similarity = NearDuplicates.DEFAULTS.threshold();
 
-    @Option(names = "--pca-dimensions", paramLabel = "N", description = "Principal components for the duplicate search; 0: all."
-            + " Default: ${DEFAULT-VALUE}.")
-    int pcaDimensions = NearDuplicates.DEFAULTS.pcaDimensions();
+    @Option(names = "--lsh-bits", paramLabel = "B", description = "Hyperplane signs per LSH key (more: fewer candidates, lower"
+            + " recall per table). Default: ${DEFAULT-VALUE}.")
+    int bits = NearDuplicates.DEFAULTS.bits();
 
-    @Option(names = "--lsh-bucket-length", paramLabel = "W", description = "LSH bucket width. Default: ${DEFAULT-VALUE}.")
-    double bucketLength = NearDuplicates.DEFAULTS.bucketLength();
-
-    @Option(names = "--lsh-tables", paramLabel = "N", description = "LSH hash tables. Default: ${DEFAULT-VALUE}.")
-    int tables = NearDuplicates.DEFAULTS.hashTables();
+    @Option(names = "--lsh-tables", paramLabel = "N", description = "LSH keys per image (more: higher recall). Default: ${DEFAULT-VALUE}.")
+    int tables = NearDuplicates.DEFAULTS.tables();
 
     @Option(names = "--no-duplicates", description = "Skip the duplicate search.")
     boolean noDuplicates;
@@ -175,8 +171,7 @@ public final class CurateCommand implements Callable<Integer> {
         JobOptions.Run run = new JobOptions.Run(master, partitions, JobOptions.DEFAULT_COMMIT_EVERY, JobOptions.OutputMode.CREATE,
                 progressSeconds, sparkConf, ReadAhead.DEFAULT, null, TableFormat.PARQUET);
         TrainSettings crossFit = CurateOptions.DEFAULT_CROSS_FIT.withFits(Arrays.copyOf(regParams, regParams.length), folds, parallelism);
-        NearDuplicates near = noDuplicates ? null : new NearDuplicates(similarity, pcaDimensions, bucketLength, tables,
-                NearDuplicates.DEFAULTS.seed());
+        NearDuplicates near = noDuplicates ? null : new NearDuplicates(similarity, bits, tables, NearDuplicates.DEFAULTS.seed());
         return new CurateOptions(input, labels, corrections, output, cache, model, modelCard, embedding, run, crossFit, near,
                 !noContentHash, imageRoot, imageUrlPrefix, reviewLimit, thumbSize, overwrite);
     }

@@ -76,7 +76,7 @@ public final class TopK {
     }
 
     /** The best probability minus the second best (1 with a single class). */
-    static float margin(float[] p) {
+    public static float margin(float[] p) {
         float first = Float.NEGATIVE_INFINITY;
         float second = 0f;
         for (float v : p) {
@@ -91,7 +91,7 @@ public final class TopK {
     }
 
     /** {@code -sum p ln p}, natural log, {@code 0 ln 0 = 0}. */
-    static float entropy(float[] p) {
+    public static float entropy(float[] p) {
         double h = 0;
         for (float v : p) if (v > 0) h -= v * Math.log(v);
         return (float) h;

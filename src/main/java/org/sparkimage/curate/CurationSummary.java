@@ -61,9 +61,8 @@ final class CurationSummary {
         if (dups != null) {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("near_duplicate_similarity", o.near().threshold());
-            d.put("pca_dimensions", o.near().pcaDimensions());
-            d.put("lsh_bucket_length", o.near().bucketLength());
-            d.put("lsh_tables", o.near().hashTables());
+            d.put("lsh_bits", o.near().bits());
+            d.put("lsh_tables", o.near().tables());
             d.put("exact_by_content_hash", o.exact());
             d.put("exact_pairs", dups.exactPairs());
             d.put("near_pairs", dups.nearPairs());

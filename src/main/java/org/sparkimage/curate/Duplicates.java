@@ -1,14 +1,10 @@
 package org.sparkimage.curate;
 
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF2;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -74,7 +70,7 @@ public final class Duplicates {
                             REPRESENTATIVE);
             // An image without an embedding (an error row) can only be an exact copy: similarity 1.
             Dataset<Row> members = components.join(withUnit.select(functions.col(PATH),
-                            dot().apply(functions.col(NearDuplicates.UNIT), functions.col("_rep_unit")).as(SIMILARITY)), PATH, "left")
+                            NearDuplicates.dot().apply(functions.col(NearDuplicates.UNIT), functions.col("_rep_unit")).as(SIMILARITY)), PATH, "left")
                     .withColumn(SIMILARITY, functions.coalesce(functions.col(SIMILARITY), functions.lit(1.0)));
             Column exactCol = functions.lit(false);
             if (hashOf != null) {
@@ -91,13 +87,5 @@ public final class Duplicates {
         } finally {
             unit.unpersist();
         }
-    }
-
-    private static UserDefinedFunction dot() {
-        return functions.udf((UDF2<Vector, Vector, Double>) (a, b) -> {
-            double s = 0;
-            for (int i = 0; i < a.size(); i++) s += a.apply(i) * b.apply(i);
-            return s;
-        }, DataTypes.DoubleType);
     }
 }
