@@ -101,29 +101,38 @@ public final class CurateBench implements Callable<Integer> {
         }
     }
 
-    /** {@code rows} synthetic embedding rows (path, status, error_code, error_message, embedding, label), seeded. */
+    /**
+     * {@code rows} synthetic embedding rows (path, status, error_code, error_message, embedding, label),
+     * made in the tasks from the broadcast real embeddings (a driver-side list of 100,000 vectors
+     * is a gigabyte), seeded by row number.
+     */
     private Dataset<Row> synthetic(SparkSession spark, Dataset<Row> cache, Dataset<Row> outOfSample) {
         Map<String, List<double[]>> byClass = new LinkedHashMap<>();
         for (Row r : cache.join(outOfSample.select("path", "given_label"), "path").select("given_label", "embedding").collectAsList()) {
             byClass.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(((Vector) r.get(1)).toArray());
         }
         List<String> classes = new ArrayList<>(byClass.keySet());
-        Random random = new Random(42);
-        List<Row> out = new ArrayList<>(rows);
-        for (int i = 0; i < rows; i++) {
-            String c = classes.get(i % classes.size());
-            List<double[]> e = byClass.get(c);
-            double[] a = e.get(random.nextInt(e.size()));
-            double[] b = e.get(random.nextInt(e.size()));
-            double[] d = e.get(random.nextInt(e.size()));
-            double[] x = new double[a.length];
-            for (int j = 0; j < x.length; j++) x[j] = Math.max(0, a[j] + (b[j] - d[j]) / 2);
-            out.add(RowFactory.create(String.format(Locale.ROOT, "synthetic:/%s/%07d", c, i), "ok", null, null, Vectors.dense(x), c));
-        }
+        double[][][] base = new double[classes.size()][][];
+        for (int c = 0; c < base.length; c++) base[c] = byClass.get(classes.get(c)).toArray(double[][]::new);
+        org.apache.spark.broadcast.Broadcast<double[][][]> embeddings = org.apache.spark.api.java.JavaSparkContext
+                .fromSparkContext(spark.sparkContext()).broadcast(base);
+        String[] names = classes.toArray(String[]::new);
         StructType schema = new StructType().add("path", DataTypes.StringType).add("status", DataTypes.StringType)
                 .add("error_code", DataTypes.StringType).add("error_message", DataTypes.StringType)
                 .add("embedding", org.apache.spark.ml.linalg.SQLDataTypes.VectorType()).add("label", DataTypes.StringType);
-        return spark.createDataFrame(out, schema).repartition(8);
+        return spark.range(0, rows, 1, 16).toDF("i").map((org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> {
+            long i = r.getLong(0);
+            int c = (int) (i % names.length);
+            double[][] e = embeddings.value()[c];
+            Random random = new Random(42 + i);
+            double[] a = e[random.nextInt(e.length)];
+            double[] b = e[random.nextInt(e.length)];
+            double[] d = e[random.nextInt(e.length)];
+            double[] x = new double[a.length];
+            for (int j = 0; j < x.length; j++) x[j] = Math.max(0, a[j] + (b[j] - d[j]) / 2);
+            return RowFactory.create(String.format(Locale.ROOT, "synthetic:/%s/%07d", names[c], i), "ok", null, null, Vectors.dense(x),
+                    names[c]);
+        }, org.apache.spark.sql.Encoders.row(schema));
     }
 
     /** The command line; exits with its status. */
