@@ -20,6 +20,7 @@ import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.setup.JobException;
 import org.sparkimage.train.EmbeddingCache;
 import org.sparkimage.train.LabeledInput;
+import org.sparkimage.train.TrainSettings;
 import org.sparkimage.train.Training;
 import org.sparkimage.train.TrainingData;
 
@@ -120,7 +121,7 @@ public final class Curation {
      * @throws JobException exit 2 when the decoded rows leave fewer than two classes, or a class under two images
      */
     public static Analysis analyse(SparkSession spark, Dataset<Row> rows, Map<String, String> labels, Dataset<Row> hashes,
-                                   org.sparkimage.train.TrainSettings crossFit, NearDuplicates near, PrintStream console,
+                                   TrainSettings crossFit, NearDuplicates near, PrintStream console,
                                    Map<String, Double> seconds) throws JobException {
         long t = System.nanoTime();
         TrainingData data = TrainingData.of(spark, rows, labels);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.sparkimage.train.EmbeddingCache;
 import org.sparkimage.train.LabeledInput;
 import org.sparkimage.train.TrainingData;
@@ -66,8 +67,8 @@ final class CurationSummary {
             d.put("exact_by_content_hash", o.exact());
             d.put("exact_pairs", dups.exactPairs());
             d.put("near_pairs", dups.nearPairs());
-            List<Row> g = dups.groups().agg(org.apache.spark.sql.functions.countDistinct(Duplicates.GROUP),
-                    org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1))).collectAsList();
+            List<Row> g = dups.groups().agg(functions.countDistinct(Duplicates.GROUP),
+                    functions.count(functions.lit(1))).collectAsList();
             d.put("groups", g.get(0).getLong(0));
             d.put("images_in_groups", g.get(0).getLong(1));
             m.put("duplicates", d);

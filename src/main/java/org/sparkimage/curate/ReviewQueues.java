@@ -10,6 +10,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -47,11 +48,11 @@ final class ReviewQueues {
         Dataset<Row> uncertain = least(scored, functions.col(Uncertainty.MARGIN).asc(), limit)
                 .union(least(scored, functions.col(Uncertainty.LEAST_CONFIDENCE).desc(), limit))
                 .union(least(scored, functions.col(Uncertainty.ENTROPY).desc(), limit)).distinct();
-        List<String> uncertainPaths = uncertain.orderBy("path").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        List<String> uncertainPaths = uncertain.orderBy("path").as(Encoders.STRING()).collectAsList();
         Dataset<Row> wanted = uncertain.union(spark.createDataset(issues.stream().map(CurationPage.Issue::path).toList(),
-                        org.apache.spark.sql.Encoders.STRING()).toDF("path"))
+                        Encoders.STRING()).toDF("path"))
                 .union(spark.createDataset(members.stream().map(CurationPage.Member::path).toList(),
-                        org.apache.spark.sql.Encoders.STRING()).toDF("path")).distinct();
+                        Encoders.STRING()).toDF("path")).distinct();
         List<CurationPage.Item> items = new ArrayList<>();
         // Duplicate members without a label (outside a class folder) have no out-of-sample row: they get an item without one.
         for (Row r : wanted.withColumnRenamed("path", "_wanted").join(scored, functions.col("_wanted").equalTo(scored.col("path")), "left")

@@ -20,7 +20,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.sparkimage.output.PredictionTables;
-import org.sparkimage.setup.TableFormat;
 
 /**
  * Reads {@code <output>/predictions} for the gallery with bounded driver memory: the counts are

@@ -14,6 +14,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.input.ListedFile;
+import org.sparkimage.setup.JobException;
 
 /**
  * The cached embedding rows joined with their labels: the rows to train on (ok images with a
@@ -106,13 +107,13 @@ public final class TrainingData {
      * Refuses what no head can be fitted on once the images are decoded: fewer than two classes, or
      * a class left with fewer than two images because files failed.
      *
-     * @throws org.sparkimage.setup.JobException exit 2, naming the classes and the failed count
+     * @throws JobException exit 2, naming the classes and the failed count
      */
-    public void requireTrainable() throws org.sparkimage.setup.JobException {
+    public void requireTrainable() throws JobException {
         List<String> small = new ArrayList<>();
         for (int i = 0; i < perClass.length; i++) if (perClass[i] < 2) small.add(classes.get(i) + " (" + perClass[i] + ")");
         if (classes.size() < 2 || !small.isEmpty()) {
-            throw new org.sparkimage.setup.JobException(org.sparkimage.setup.JobException.EXIT_USAGE, "after decoding, "
+            throw new JobException(JobException.EXIT_USAGE, "after decoding, "
                     + (classes.size() < 2 ? "fewer than 2 classes have images" : "classes with fewer than 2 decodable images: "
                     + String.join(", ", small)) + "; " + failed.size() + " files failed to decode (the embeddings cache is kept)");
         }
