@@ -6,9 +6,9 @@
 
 Brute force over ALL pairs of the run's ok embeddings (<run>/embeddings/rows, or --embeddings):
   raw       cosine of the embeddings as they are
-  centred   cosine after subtracting the mean embedding (curate's --pca-dimensions 0)
+  centred   cosine after subtracting the mean embedding (what curate measures)
   pcaK      centred, projected on the top K principal components of the centred embeddings
-            (as MLlib's PCA after StandardScaler(withMean)), cosine
+            (numpy's exact PCA; an earlier curate used MLlib's), cosine
   dhash     (--dhash) 64-bit difference hash of a 9x8 grayscale (transparency on white), Hamming
             distance <= D for D in 0..16; read from the image files
 A pair is true when both images are one planted original or its copies (original-copy and
@@ -18,7 +18,7 @@ Precision and recall are over the planted pairs; pairs of unplanted images that 
 duplicates count against precision (the top ones are listed: natural near-duplicates show up there).
 
 The run's own duplicates/ table is scored too (every pair within a group), and compared with the
-brute force at the run's own threshold and PCA (from curation.json): the LSH recall loss.
+brute force at the run's own threshold (from curation.json): the LSH recall loss.
 
 Pairs of two images that are blank once composited onto white (RGB std < --blank-std; the product
 composites transparency onto white, so they are the same picture to it) are left out of the scoring.
@@ -307,7 +307,7 @@ def main():
     else:
         seconds = {}
     run_thr = conf.get("near_duplicate_similarity", 0.9)
-    run_pca = conf.get("pca_dimensions", 64)
+    run_pca = conf.get("pca_dimensions", 0)  # the product no longer reduces (docs/curation.md): 0 = centred only
     print(f"run {run}: {pairs.n} ok embeddings ({not_ok} not ok), {len(pairs.iu)} pairs; "
           f"{pairs.n_orig} planted originals, {pairs.n_true} true pairs"
           + (f"; {pairs.missing} truth rows not among the ok embeddings" if pairs.missing else ""))

@@ -45,7 +45,7 @@ final class ContentHashes {
     /**
      * The hashes: reused when valid for {@code key}, else computed.
      *
-     * @return the rows ({@link ContentHasher#SCHEMA}) and whether they were computed now
+     * @return the rows ({@link ContentHasher#SCHEMA})
      */
     Dataset<Row> ensure(String key, List<ListedFile> files, ClassifierSettings settings, JobOptions.Run run) throws IOException {
         Path keyFile = new Path(dir, KEY_FILE);

@@ -75,25 +75,23 @@ public final class Curation {
                 : LabeledInput.table(spark, o.labels(), hadoop);
         if (o.corrections() != null) labeled = LabeledInput.corrected(labeled, spark, o.corrections(), hadoop);
         LabeledInput.check(labeled);
-        Training.clearOutput(fs, out, cacheDir);
+        Training.clearOutput(fs, out, cacheDir, new Path(out, HASHES));
         console.printf("curating %d files in %d classes %s%n", labeled.files().size(), labeled.countsPerClass().size(),
                 labeled.countsPerClass());
         Map<String, Double> seconds = new LinkedHashMap<>();
-        long t = System.nanoTime();
         EmbeddingCache cache = new EmbeddingCache(spark, cacheDir.getFileSystem(hadoop), cacheDir);
         String key = EmbeddingCache.key(backbone, o.embedding(), labeled.files());
         EmbeddingCache.State state = cache.ensure(key, backbone, o.embedding(), labeled.files(), o.run(), console);
         if (!state.reused()) seconds.put("embedding", state.seconds());
-        t = System.nanoTime();
-
         Dataset<Row> hashes = null;
         if (o.exact() && o.near() != null) {
+            long t = System.nanoTime();
             hashes = new ContentHashes(spark, fs, new Path(out, HASHES)).ensure(key, labeled.files(), o.embedding(), o.run());
-            t = lap(seconds, "content_hashes", t);
+            lap(seconds, "content_hashes", t);
         }
         Analysis a = analyse(spark, cache.rows(), labeled.labels(), hashes, o.crossFit(), o.near(), console, seconds);
         Map<String, Object> summary = CurationSummary.of(o, labeled, a.data(), state, a.fit(), a.issues(), a.duplicates(), seconds);
-        CurationOutput.write(spark, fs, out, o, a.data().classes(), a.outOfSample(), a.issues(), a.duplicates(), summary, labeled, console);
+        CurationOutput.write(spark, fs, out, o, a.data().classes(), a.outOfSample(), a.issues(), a.duplicates(), summary, console);
         return summary;
     }
 

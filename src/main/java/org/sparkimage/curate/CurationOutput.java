@@ -17,7 +17,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.sparkimage.train.LabeledInput;
 import org.sparkimage.util.JsonFiles;
 
 import com.univocity.parsers.csv.CsvWriter;
@@ -33,7 +32,7 @@ final class CurationOutput {
     private CurationOutput() {}
 
     static void write(SparkSession spark, FileSystem fs, Path out, CurateOptions o, List<String> classes, Dataset<Row> outOfSample,
-                      LabelIssues.Found issues, Duplicates.Found dups, Map<String, Object> summary, LabeledInput.Labeled labeled,
+                      LabelIssues.Found issues, Duplicates.Found dups, Map<String, Object> summary,
                       PrintStream console) throws IOException {
         Path staging = new Path(out, "_staging");
         if (fs.exists(staging)) fs.delete(staging, true);

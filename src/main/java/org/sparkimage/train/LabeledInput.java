@@ -156,7 +156,7 @@ public final class LabeledInput {
     public static void check(Labeled labeled) throws JobException {
         Map<String, Long> counts = labeled.countsPerClass();
         if (counts.size() < 2) {
-            throw new JobException(JobException.EXIT_USAGE, "training needs at least 2 classes; the input has "
+            throw new JobException(JobException.EXIT_USAGE, "a head needs at least 2 classes to learn from; the input has "
                     + (counts.isEmpty() ? "none" : "one: " + counts.keySet().iterator().next()));
         }
         List<String> small = counts.entrySet().stream().filter(e -> e.getValue() < 2).map(e -> e.getKey() + " (" + e.getValue() + ")").toList();

@@ -115,20 +115,23 @@ public final class Training {
     }
 
     /**
-     * An output to overwrite loses everything but the embeddings cache (kept if its key still fits).
+     * An output to overwrite loses everything but its caches (each kept if its key still fits: the
+     * next run checks).
      *
-     * @param cacheDir the cache folder, inside {@code out} or not
+     * @param keep the cache folders, inside {@code out} or not
      */
-    public static void clearOutput(FileSystem fs, Path out, Path cacheDir) throws IOException {
+    public static void clearOutput(FileSystem fs, Path out, Path... keep) throws IOException {
         if (!fs.exists(out)) return;
-        Path cache;
-        try {
-            cache = fs.makeQualified(cacheDir);
-        } catch (IllegalArgumentException e) {
-            cache = null; // the cache lies on another file system: nothing in the output to keep
+        java.util.Set<Path> kept = new java.util.HashSet<>();
+        for (Path k : keep) {
+            try {
+                kept.add(fs.makeQualified(k));
+            } catch (IllegalArgumentException e) {
+                // the cache lies on another file system: nothing in the output to keep
+            }
         }
         for (FileStatus child : fs.listStatus(out)) {
-            if (!fs.makeQualified(child.getPath()).equals(cache)) fs.delete(child.getPath(), true);
+            if (!kept.contains(fs.makeQualified(child.getPath()))) fs.delete(child.getPath(), true);
         }
     }
 

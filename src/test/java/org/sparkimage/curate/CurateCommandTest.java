@@ -222,7 +222,7 @@ class CurateCommandTest {
         System.out.printf("duplicates: %d groups, %d pairs, %d of %d planted pairs: precision %.3f recall %.3f%n", groups.size(),
                 found.size(), hits, planted.size(), precision, recall);
         // The goal is 0.9 / 0.9; this backbone's embeddings do not reach it on emoji renders at any threshold
-        // (measured here 0.25 / 0.35 on this planted set, 0.61 / 0.52 on a larger one: docs/curation.md; an exact all-pairs
+        // (precision / recall measured here 0.25 / 0.35 on this planted set, 0.61 / 0.52 on a larger one: docs/curation.md; an exact all-pairs
         // search does no better, see the next test). The bounds
         // are below that, so that they catch a broken search, not a seed.
         assertTrue(recall >= 0.25, "recall " + recall + " over planted pairs");
