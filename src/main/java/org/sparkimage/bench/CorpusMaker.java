@@ -148,7 +148,8 @@ public final class CorpusMaker {
         return out;
     }
 
-    static void writeJpeg(BufferedImage img, float quality, Path file) throws IOException {
+    /** Writes {@code img} as a baseline JPEG of the given quality (javax.imageio). */
+    public static void writeJpeg(BufferedImage img, float quality, Path file) throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
             writer.setOutput(out);

@@ -7,16 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.apache.spark.SparkConf;
-import org.apache.spark.sql.SparkSession;
 import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.curate.CurateOptions;
 import org.sparkimage.curate.Curation;
 import org.sparkimage.curate.NearDuplicates;
-import org.sparkimage.setup.JobException;
 import org.sparkimage.setup.JobOptions;
 import org.sparkimage.setup.ReadAhead;
-import org.sparkimage.setup.SparkSessions;
 import org.sparkimage.setup.TableFormat;
 import org.sparkimage.train.TrainSettings;
 import org.sparkimage.util.CommandLines;
@@ -145,25 +141,11 @@ public final class CurateCommand implements Callable<Integer> {
             console.println("curate: " + e.getMessage());
             return 2;
         }
-        boolean ownSession = SparkSession.getActiveSession().isEmpty();
-        SparkConf conf = SparkSessions.conf("curate-dataset", master, sparkConf, TableFormat.PARQUET);
-        SparkSession spark = SparkSessions.start(conf);
-        try {
+        return SessionCommands.run("curate", "curate-dataset", master, sparkConf, console, spark -> {
             Curation.run(spark, options, console);
             console.println("review: " + output + "/" + Curation.REVIEW + "/index.html; label issues in " + output + "/"
                     + Curation.LABEL_ISSUES + ", duplicate groups in " + output + "/" + Curation.DUPLICATES);
-            return 0;
-        } catch (JobException e) {
-            console.println("curate: " + e.getMessage());
-            return e.exitCode();
-        } catch (Exception e) {
-            String reason = JobFailure.reason(e);
-            if (reason == null) throw e;
-            console.println("curate: the job failed: " + reason);
-            return 1;
-        } finally {
-            if (ownSession) spark.stop();
-        }
+        });
     }
 
     private CurateOptions options() {

@@ -7,13 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.apache.spark.SparkConf;
-import org.apache.spark.sql.SparkSession;
 import org.sparkimage.core.ClassifierSettings;
-import org.sparkimage.setup.JobException;
 import org.sparkimage.setup.JobOptions;
 import org.sparkimage.setup.ReadAhead;
-import org.sparkimage.setup.SparkSessions;
 import org.sparkimage.setup.TableFormat;
 import org.sparkimage.train.TrainOptions;
 import org.sparkimage.train.TrainSettings;
@@ -134,25 +130,11 @@ public final class TrainCommand implements Callable<Integer> {
             console.println("train: " + e.getMessage());
             return 2;
         }
-        boolean ownSession = SparkSession.getActiveSession().isEmpty();
-        SparkConf conf = SparkSessions.conf("train-head", master, sparkConf, TableFormat.PARQUET);
-        SparkSession spark = SparkSessions.start(conf);
-        try {
+        return SessionCommands.run("train", "train-head", master, sparkConf, console, spark -> {
             Training.run(spark, options, console);
             console.println("report: " + output + "/" + Training.REPORT_FILE + " (metrics.json beside it); classify with: "
                     + "scripts/classify.sh --model " + output + "/" + Training.MODEL_FILE + " --input <images> --output <dir>");
-            return 0;
-        } catch (JobException e) {
-            console.println("train: " + e.getMessage());
-            return e.exitCode();
-        } catch (Exception e) {
-            String reason = JobFailure.reason(e);
-            if (reason == null) throw e;
-            console.println("train: the job failed: " + reason);
-            return 1;
-        } finally {
-            if (ownSession) spark.stop();
-        }
+        });
     }
 
     private TrainOptions options() {

@@ -9,11 +9,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
+
+import org.sparkimage.bench.CorpusMaker;
 
 /**
  * The near-duplicates the issue names, made with javax.imageio from a real image: resized to 2/3,
@@ -78,17 +76,8 @@ final class PlantedCopies {
     }
 
     private static Path jpeg(BufferedImage img, Path file, float quality) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         Files.deleteIfExists(file);
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
-            writer.setOutput(out);
-            ImageWriteParam p = writer.getDefaultWriteParam();
-            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            p.setCompressionQuality(quality);
-            writer.write(null, new IIOImage(img, null, null), p);
-        } finally {
-            writer.dispose();
-        }
+        CorpusMaker.writeJpeg(img, quality, file);
         return file;
     }
 }
