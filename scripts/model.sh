@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # MobileNetV2 tools:
-#   scripts/model.sh summary [--width 1.0] [--resolution 224] [--classes 1000] [--padding symmetric|tf_same]
+#   scripts/model.sh summary [--width 1.0] [--resolution 224] [--classes 1000] [--padding symmetric|tf_same] [--channels divisible8|seed]
 #   scripts/model.sh build   --output m.onnx [--width W] [--resolution R] [--classes N] [--seed S]
 #   scripts/model.sh inspect <file.onnx>
 #   scripts/model.sh quantize --calibration <dir> --output int8.onnx [--model default] [--calibration-images 256]

@@ -29,6 +29,9 @@ public final class ArchitectureJson {
         m.put("width", width == Math.rint(width) ? (Object) (long) width : (Object) width);
         m.put("resolution", spec.resolution());
         m.put("padding", spec.padding().name());
+        // Written only for the seed rule: models with the default rule keep the bytes they always had
+        // (scripts/import-default-model.sh checks the shipped model byte for byte); absent means DIVISIBLE8.
+        if (spec.channels() != ChannelRule.DIVISIBLE8) m.put("channels", spec.channels().name());
         List<Object> head = new ArrayList<>();
         for (Head.DenseLayer d : spec.head().layers()) {
             Map<String, Object> layer = new LinkedHashMap<>();
@@ -62,8 +65,10 @@ public final class ArchitectureJson {
             head.add(new Head.DenseLayer(required(d, "units").asInt(),
                     Activation.valueOf(required(d, "activation").asText().toUpperCase(Locale.ROOT))));
         }
+        ChannelRule channels = m.hasNonNull("channels")
+                ? ChannelRule.valueOf(m.get("channels").asText().toUpperCase(Locale.ROOT)) : ChannelRule.DIVISIBLE8;
         return new MobileNetV2Spec(required(m, "width").asDouble(), required(m, "resolution").asInt(), new Head(head),
-                Padding.valueOf(required(m, "padding").asText().toUpperCase(Locale.ROOT)));
+                Padding.valueOf(required(m, "padding").asText().toUpperCase(Locale.ROOT)), channels);
     }
 
     private static JsonNode required(JsonNode n, String key) {

@@ -14,14 +14,17 @@ import java.util.Locale;
  * stage stride on its first block, 1x1 linear projection; BatchNorm after every conv; ReLU6 after
  * all but the projection; a residual add only where stride == 1 and input channels == output
  * channels), a 1x1 conv to 1280 channels (scaled only when width > 1), global average pooling and
- * the head. Channel counts are rounded to multiples of 8 as torchvision and Keras do.
+ * the head. Channel counts follow {@code channels}: multiples of 8 as torchvision and Keras round
+ * them ({@link ChannelRule#DIVISIBLE8}, the default), or the seed design's truncation with a fixed
+ * stem ({@link ChannelRule#SEED}).
  *
  * @param width      width multiplier (0.35, 0.5, 0.75, 1.0, 1.3, 1.4 are the published ones)
  * @param resolution square input size in pixels
  * @param head       layers after pooling
  * @param padding    where conv padding goes (PyTorch symmetric or TensorFlow "same")
+ * @param channels   how the width multiplier rounds channel counts
  */
-public record MobileNetV2Spec(double width, int resolution, Head head, Padding padding) {
+public record MobileNetV2Spec(double width, int resolution, Head head, Padding padding, ChannelRule channels) {
 
     public static final int STEM_CHANNELS = 32;
     public static final int LAST_CHANNELS = 1280;
@@ -30,7 +33,17 @@ public record MobileNetV2Spec(double width, int resolution, Head head, Padding p
     public MobileNetV2Spec {
         if (!(width > 0) || width > 4) throw new IllegalArgumentException("width multiplier must be in (0, 4], got " + width);
         if (resolution < 32) throw new IllegalArgumentException("resolution must be >= 32, got " + resolution);
-        if (head == null || padding == null) throw new NullPointerException("head and padding are required");
+        if (head == null || padding == null || channels == null) throw new NullPointerException("head, padding and channels are required");
+    }
+
+    /** A spec with torchvision's and Keras' channel rule ({@link ChannelRule#DIVISIBLE8}). */
+    public MobileNetV2Spec(double width, int resolution, Head head, Padding padding) {
+        this(width, resolution, head, padding, ChannelRule.DIVISIBLE8);
+    }
+
+    /** This spec with another channel rule. */
+    public MobileNetV2Spec withChannels(ChannelRule rule) {
+        return new MobileNetV2Spec(width, resolution, head, padding, rule);
     }
 
     /** The ImageNet classifier of torchvision: symmetric padding, one linear layer to logits. */
@@ -48,12 +61,14 @@ public record MobileNetV2Spec(double width, int resolution, Head head, Padding p
         return v;
     }
 
+    /** Output channels of the stem conv. */
     public int stemChannels() {
-        return makeDivisible(STEM_CHANNELS * width);
+        return channels.stem(width);
     }
 
+    /** Output channels of the last conv, which are the pooled features. */
     public int lastChannels() {
-        return width > 1.0 ? makeDivisible(LAST_CHANNELS * width) : LAST_CHANNELS;
+        return channels.last(width);
     }
 
     /** The layers in execution order (a topological order of the graph). */
@@ -67,7 +82,7 @@ public record MobileNetV2Spec(double width, int resolution, Head head, Padding p
         prev = stem.name();
         int block = 0;
         for (StageConfig stage : StageConfig.MOBILENET_V2) {
-            int outChannels = makeDivisible(stage.channels() * width);
+            int outChannels = channels.stage(stage.channels(), width);
             for (int i = 0; i < stage.repeats(); i++, block++) {
                 int stride = i == 0 ? stage.stride() : 1;
                 String blockInput = prev;
@@ -147,9 +162,13 @@ public record MobileNetV2Spec(double width, int resolution, Head head, Padding p
         return layers().stream().filter(Layer::batchNorm).mapToLong(l -> l.out().channels()).sum();
     }
 
-    /** A short identifier such as {@code mobilenetv2-1.0-224-c1000}. */
+    /**
+     * A short identifier such as {@code mobilenetv2-1.0-224-c1000}; the seed channel rule adds
+     * {@code -seed} ({@code mobilenetv2-0.5-160-c10-seed}).
+     */
     public String id() {
-        return String.format(Locale.ROOT, "mobilenetv2-%s-%d-c%d", formatWidth(width), resolution, head.classes());
+        return String.format(Locale.ROOT, "mobilenetv2-%s-%d-c%d%s", formatWidth(width), resolution, head.classes(),
+                channels == ChannelRule.DIVISIBLE8 ? "" : "-" + channels.label());
     }
 
     static String formatWidth(double w) {
@@ -160,8 +179,9 @@ public record MobileNetV2Spec(double width, int resolution, Head head, Padding p
     /** A Keras-style model summary: one line per layer with shapes, params and MACs, and totals. */
     public String summary() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "MobileNetV2 width %s, %dx%d input, %d classes, %s padding%n",
-                formatWidth(width), resolution, resolution, head.classes(), padding.name().toLowerCase(Locale.ROOT)));
+        b.append(String.format(Locale.ROOT, "MobileNetV2 width %s, %dx%d input, %d classes, %s padding, %s channels%n",
+                formatWidth(width), resolution, resolution, head.classes(), padding.name().toLowerCase(Locale.ROOT),
+                channels.label()));
         String fmt = "%-20s %-10s %-14s %-14s %12s %15s%n";
         b.append(String.format(Locale.ROOT, fmt, "layer", "op", "input HxWxC", "output HxWxC", "params", "MACs"));
         b.append("-".repeat(90)).append('\n');

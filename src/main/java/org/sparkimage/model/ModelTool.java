@@ -33,9 +33,12 @@ public final class ModelTool implements Runnable {
         int classes;
         @Option(names = "--padding", defaultValue = "SYMMETRIC", description = "SYMMETRIC (PyTorch) or TF_SAME (Keras). Default: ${DEFAULT-VALUE}.")
         Padding padding;
+        @Option(names = "--channels", defaultValue = "DIVISIBLE8",
+                description = "Channel rule: DIVISIBLE8 (torchvision, Keras) or SEED (the seed design: stem 32, int(c x width)). Default: ${DEFAULT-VALUE}.")
+        ChannelRule channels;
 
         MobileNetV2Spec spec() {
-            return new MobileNetV2Spec(width, resolution, Head.classifier(classes), padding);
+            return new MobileNetV2Spec(width, resolution, Head.classifier(classes), padding, channels);
         }
     }
 

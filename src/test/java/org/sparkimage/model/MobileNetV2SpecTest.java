@@ -105,4 +105,43 @@ class MobileNetV2SpecTest {
         assertTrue(summary.contains("3,504,872"), summary);
         assertFalse(summary.contains("NaN"));
     }
+
+    /** Output channels of the stem and of each stage's last projection, in order. */
+    private static List<Integer> stageChannels(MobileNetV2Spec spec) {
+        List<Integer> c = new java.util.ArrayList<>();
+        c.add(spec.stemChannels());
+        int[] lastBlockOfStage = {0, 2, 5, 9, 12, 15, 16};
+        for (int b : lastBlockOfStage) {
+            c.add(spec.layers().stream().filter(l -> l.name().equals("block" + b + "_project")).findFirst().orElseThrow().out().channels());
+        }
+        c.add(spec.lastChannels());
+        return c;
+    }
+
+    @Test
+    void seedRuleKeepsTheStemAndTruncatesStageChannels() {
+        // The seed design's code: input_channel = 32, output_channel = int(c * width_mult), last 1280 unless width > 1.
+        MobileNetV2Spec half = MobileNetV2Spec.imagenet(0.5, 224, 1000).withChannels(ChannelRule.SEED);
+        assertEquals(List.of(32, 8, 12, 16, 32, 48, 80, 160, 1280), stageChannels(half));
+        // counted with the seed's classes in PyTorch: sum(p.numel()) at width 0.5 (torchvision's rule gives 1,968,680)
+        assertEquals(1_966_216L, half.params());
+        assertEquals(1_968_680L, MobileNetV2Spec.imagenet(0.5, 224, 1000).params());
+        assertEquals(List.of(32, 5, 8, 11, 22, 33, 56, 112, 1280),
+                stageChannels(MobileNetV2Spec.imagenet(0.35, 224, 1000).withChannels(ChannelRule.SEED)));
+        assertEquals(1792, MobileNetV2Spec.imagenet(1.4, 224, 1000).withChannels(ChannelRule.SEED).lastChannels());
+        // at width 1.0 the two rules build the same network
+        assertEquals(MobileNetV2Spec.imagenet(1.0, 224, 1000).layers().stream().map(Layer::out).toList(),
+                MobileNetV2Spec.imagenet(1.0, 224, 1000).withChannels(ChannelRule.SEED).layers().stream().map(Layer::out).toList());
+        assertEquals("mobilenetv2-0.5-224-c1000-seed", half.id());
+        assertTrue(half.summary().contains("seed channels"), half.summary());
+    }
+
+    @Test
+    void architectureJsonKeepsTheChannelRule() {
+        MobileNetV2Spec seed = MobileNetV2Spec.imagenet(0.35, 128, 7).withChannels(ChannelRule.SEED);
+        assertEquals(seed, ArchitectureJson.read(ArchitectureJson.write(seed)));
+        MobileNetV2Spec plain = MobileNetV2Spec.imagenet(0.35, 128, 7);
+        assertFalse(ArchitectureJson.write(plain).contains("channels"), "the default rule leaves the bytes as they were");
+        assertEquals(plain, ArchitectureJson.read(ArchitectureJson.write(plain)));
+    }
 }
