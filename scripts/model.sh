@@ -4,6 +4,9 @@
 #   scripts/model.sh build   --output m.onnx [--width W] [--resolution R] [--classes N] [--seed S]
 #   scripts/model.sh inspect <file.onnx>
 #   scripts/model.sh quantize --calibration <dir> --output int8.onnx [--model default] [--calibration-images 256]
+#   scripts/model.sh import-pytorch <file.pt|.pth> --output m.onnx [--classes labels.txt|a,b,c] [--variant seed|torchvision]
+#                                   [--width W] [--resolution R] [--mean R,G,B] [--std R,G,B] [--bn-eps 1e-5]
+#   scripts/model.sh adopt <exported.onnx> --output m.onnx [--classes ...] [--model-card card.json]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/scripts/lib.sh"
@@ -15,6 +18,12 @@ printf -- '-cp\n%s\n' "$(runtime_classpath)" > "$args"
 if [ "${1:-}" = quantize ]; then
   shift
   java @"$args" org.sparkimage.cli.QuantizeCommand "$@"
+elif [ "${1:-}" = import-pytorch ]; then
+  shift
+  java @"$args" org.sparkimage.cli.ImportPyTorchCommand "$@"
+elif [ "${1:-}" = adopt ]; then
+  shift
+  java @"$args" org.sparkimage.cli.AdoptOnnxCommand "$@"
 else
   java @"$args" org.sparkimage.model.ModelTool "$@"
 fi

@@ -49,6 +49,7 @@ public final class Int8Models {
                     + "): int8 may be no faster than fp32 and its u8s8 kernels can saturate; check agreement with"
                     + " scripts/agreement.sh before trusting its labels");
         }
+        model = adopted(model, console);
         long t0 = System.nanoTime();
         Int8Quantizer.Result r;
         try {
@@ -77,6 +78,25 @@ public final class Int8Models {
         console.printf(Locale.ROOT, "int8: calibrated on %d image(s) (%s, %d skipped) in %.1f s; model sha256 %s%n",
                 r.used(), q.method(), r.skipped(), (System.nanoTime() - t0) / 1e9, int8.sha256());
         return int8;
+    }
+
+    /**
+     * {@code model} as one the project wrote (int8 rebuilds the graph from spec and weights): an
+     * ONNX MobileNetV2 exported elsewhere is adopted first and says so on the console.
+     */
+    private static ModelBundle adopted(ModelBundle model, PrintStream console) {
+        ModelBundle written;
+        try {
+            written = model.written();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("int8 needs a MobileNetV2 this project wrote, imported or can recognise: "
+                    + e.getMessage() + "; run it with --precision fp32", e);
+        }
+        if (written != model) {
+            console.println("int8: the model's graph is a MobileNetV2; adopted and re-written by this project (fp32 sha256 "
+                    + written.sha256() + ")");
+        }
+        return written;
     }
 
     private static String where(Quantization q) {

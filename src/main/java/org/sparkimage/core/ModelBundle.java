@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.sparkimage.model.DefaultModel;
 import org.sparkimage.model.MobileNetV2OnnxWriter;
 import org.sparkimage.model.ModelCard;
+import org.sparkimage.model.WrittenModel;
 import org.sparkimage.model.onnx.OnnxModelInfo;
 import org.sparkimage.model.quant.Precision;
 import org.sparkimage.util.Sha256;
@@ -121,5 +123,22 @@ public final class ModelBundle implements Serializable {
     /** The sha256 of {@link #bytes()}, written into every row as {@code model_sha256}. */
     public String sha256() {
         return sha256;
+    }
+
+    /**
+     * This model as one the project wrote, which int8, embeddings and new heads need: itself when it
+     * is one; else the MobileNetV2 recognised in its graph (an export from PyTorch or tf2onnx),
+     * re-written with its card by the project's writer, with a {@code features} output and the sha256 of
+     * the file it came from in {@code source_adopted_sha256}.
+     *
+     * @throws IllegalArgumentException when the graph is not a MobileNetV2 of a known variant or the
+     *                                  card does not fit it; the message says why
+     */
+    public ModelBundle written() {
+        if (WrittenModel.isWritten(bytes)) return this;
+        WrittenModel adopted = WrittenModel.adopt(bytes, card());
+        byte[] rewritten = MobileNetV2OnnxWriter.write(adopted.spec(), adopted.weights(), adopted.card(),
+                new MobileNetV2OnnxWriter.Options(false, Map.of("source_adopted_sha256", sha256)));
+        return new ModelBundle(rewritten, adopted.card());
     }
 }

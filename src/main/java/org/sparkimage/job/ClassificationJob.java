@@ -94,12 +94,16 @@ public final class ClassificationJob {
         } catch (IOException | RuntimeException e) {
             throw new JobException(JobException.EXIT_MODEL, "cannot use model '" + o.model() + "': " + e.getMessage());
         }
-        bundle = quantized(o, bundle, hadoop, console);
         if (o.classifier().embeddings() && bundle.card().output().features() == null) {
-            throw new JobException(JobException.EXIT_MODEL,
-                    "--embeddings: the card of model '" + o.model() + "' names no features output");
+            // An exported MobileNetV2 has no pooled-features output; re-written by the product it has.
+            try {
+                bundle = bundle.written();
+            } catch (IllegalArgumentException e) {
+                throw new JobException(JobException.EXIT_MODEL, "--embeddings: the card of model '" + o.model()
+                        + "' names no features output, and its graph cannot be adopted: " + e.getMessage());
+            }
         }
-        return bundle;
+        return quantized(o, bundle, hadoop, console);
     }
 
     /**

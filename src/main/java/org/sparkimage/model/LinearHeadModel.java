@@ -61,8 +61,7 @@ public record LinearHeadModel(float[] weight, float[] bias, List<String> labels)
             throw new IllegalArgumentException("the backbone's pooled features have " + old.lastChannels()
                     + " values, the head reads " + features());
         }
-        MobileNetV2Spec spec = new MobileNetV2Spec(old.width(), old.resolution(),
-                new Head(List.of(new Head.DenseLayer(labels.size(), Activation.SOFTMAX))), old.padding());
+        MobileNetV2Spec spec = old.withHead(new Head(List.of(new Head.DenseLayer(labels.size(), Activation.SOFTMAX))));
         ModelCard.Output out = base.card().output();
         ModelCard card = base.card()
                 .withOutput(new ModelCard.Output(out.name(), ModelCard.OutputKind.PROBABILITIES,

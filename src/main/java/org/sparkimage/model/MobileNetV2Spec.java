@@ -41,6 +41,11 @@ public record MobileNetV2Spec(double width, int resolution, Head head, Padding p
         this(width, resolution, head, padding, ChannelRule.DIVISIBLE8);
     }
 
+    /** This spec with another head (a new classifier on the same backbone). */
+    public MobileNetV2Spec withHead(Head newHead) {
+        return new MobileNetV2Spec(width, resolution, newHead, padding, channels);
+    }
+
     /** This spec with another channel rule. */
     public MobileNetV2Spec withChannels(ChannelRule rule) {
         return new MobileNetV2Spec(width, resolution, head, padding, rule);
@@ -171,7 +176,8 @@ public record MobileNetV2Spec(double width, int resolution, Head head, Padding p
                 channels == ChannelRule.DIVISIBLE8 ? "" : "-" + channels.label());
     }
 
-    static String formatWidth(double w) {
+    /** A width as specs print it: two decimals, a trailing zero dropped ({@code 0.35}, {@code 0.5}, {@code 1.0}). */
+    public static String formatWidth(double w) {
         String s = String.format(Locale.ROOT, "%.2f", w);
         return s.endsWith("0") ? s.substring(0, s.length() - 1) : s;
     }

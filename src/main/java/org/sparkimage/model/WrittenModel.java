@@ -3,6 +3,7 @@ package org.sparkimage.model;
 import java.util.Map;
 
 import org.sparkimage.model.onnx.OnnxInitializers;
+import org.sparkimage.model.onnx.OnnxMobileNetV2Adopter;
 import org.sparkimage.model.onnx.OnnxModelInfo;
 
 /**
@@ -43,6 +44,45 @@ public record WrittenModel(MobileNetV2Spec spec, ModelCard card, WeightSource we
             if (l.kind() == Layer.Kind.DENSE) weights.dense(l);
         }
         return new WrittenModel(spec, ModelCard.fromJson(card), weights);
+    }
+
+    /** Whether {@code onnx} carries the architecture and card metadata of a model this project wrote. */
+    public static boolean isWritten(byte[] onnx) {
+        Map<String, String> meta = OnnxModelInfo.read(onnx).metadata();
+        return meta.containsKey(MobileNetV2OnnxWriter.META_ARCHITECTURE) && meta.containsKey(MobileNetV2OnnxWriter.META_CARD);
+    }
+
+    /**
+     * Reads a model some other tool wrote (PyTorch's exporters, tf2onnx, ...) whose graph is a
+     * MobileNetV2 of a known variant ({@link OnnxMobileNetV2Adopter}), fed as {@code card} says.
+     * The card keeps its names; it gains a {@code features} output when it named none, since a
+     * re-written model always exposes the pooled features.
+     *
+     * @throws IllegalArgumentException when the graph is not such a MobileNetV2 (the message says
+     *                                  why) or the card does not fit it (size, layout, classes, output kind)
+     */
+    public static WrittenModel adopt(byte[] onnx, ModelCard card) {
+        OnnxMobileNetV2Adopter.Adopted a = OnnxMobileNetV2Adopter.adopt(onnx, card.input().width());
+        MobileNetV2Spec spec = a.spec();
+        if (card.input().width() != spec.resolution() || card.input().height() != spec.resolution()) {
+            throw new IllegalArgumentException("the card feeds " + card.input().width() + "x" + card.input().height()
+                    + " but the graph takes " + spec.resolution() + "x" + spec.resolution());
+        }
+        if ((card.input().layout() == ModelCard.Layout.NHWC) != a.nhwc()) {
+            throw new IllegalArgumentException("the card says " + card.input().layout() + " but the graph's input is "
+                    + (a.nhwc() ? "NHWC" : "NCHW"));
+        }
+        if (card.numClasses() != spec.head().classes()) {
+            throw new IllegalArgumentException("the card has " + card.numClasses() + " labels, the graph " + spec.head().classes() + " classes");
+        }
+        if ((card.output().kind() == ModelCard.OutputKind.PROBABILITIES) != a.softmax()) {
+            throw new IllegalArgumentException("the card says " + card.output().kind() + " but the graph "
+                    + (a.softmax() ? "ends in a softmax" : "has no softmax"));
+        }
+        ModelCard.Output out = card.output();
+        ModelCard withFeatures = out.features() != null ? card
+                : card.withOutput(new ModelCard.Output(out.name(), out.kind(), "features", out.labels()));
+        return new WrittenModel(spec, withFeatures, a.weights());
     }
 
     /** Weights looked up by the names the writer gives them: {@code <layer>.weight} and {@code <layer>.bias}. */

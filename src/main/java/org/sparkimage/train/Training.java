@@ -154,10 +154,11 @@ public final class Training {
                     + "; train on the fp32 model (int8 of the trained model is --precision int8 when classifying)");
         }
         try {
+            bundle = bundle.written();
             WrittenModel.read(bundle.bytes());
         } catch (RuntimeException e) {
             throw new JobException(JobException.EXIT_MODEL, "model '" + model + "' is not a MobileNetV2 this product can read"
-                    + " (one it wrote or imported: scripts/model.sh, scripts/import-default-model.sh): " + e.getMessage());
+                    + " (one it wrote or imported, or an ONNX export it recognises): " + e.getMessage());
         }
         if (bundle.card().output().features() == null) {
             throw new JobException(JobException.EXIT_MODEL, "the card of model '" + model + "' names no features output");

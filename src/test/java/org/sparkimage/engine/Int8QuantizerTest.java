@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -42,9 +37,6 @@ import org.sparkimage.testing.ReferenceData;
  * reference photographs, against the fp32 model on the same decoded tensors (real ONNX Runtime).
  */
 class Int8QuantizerTest {
-    /** A top-1 flip counts as confident when fp32's top two are further apart than this. */
-    private static final double CONFIDENT_MARGIN = 0.2;
-
     private static byte[] fp32;
     private static ModelCard card;
     private static List<byte[]> photos;
@@ -54,7 +46,7 @@ class Int8QuantizerTest {
     static void quantize() throws Exception {
         fp32 = DefaultModel.bytes();
         card = DefaultModel.embeddedCard(fp32);
-        photos = read(ReferenceData.nsfwDir().resolve("images"));
+        photos = Int8Agreement.read(ReferenceData.nsfwDir().resolve("images"));
         int8 = Int8Quantizer.quantize(fp32, photos.iterator(), 256, CalibrationMethod.PERCENTILE, DecodeLimits.DEFAULT, 2);
     }
 
@@ -67,7 +59,7 @@ class Int8QuantizerTest {
     /** The 73 photographs of the full reference set, calibrated on themselves as a job calibrates on its input. */
     @Test
     void agreesWithFp32OnTheFullReferenceSet() throws Exception {
-        List<byte[]> full = read(ReferenceData.fullNsfwDir().resolve("images"));
+        List<byte[]> full = Int8Agreement.read(ReferenceData.fullNsfwDir().resolve("images"));
         assertEquals(73, full.size());
         byte[] model = Int8Quantizer.quantize(fp32, full.iterator(), 256, CalibrationMethod.PERCENTILE, DecodeLimits.DEFAULT, 2).model();
         assertAgrees(full, model);
@@ -75,42 +67,7 @@ class Int8QuantizerTest {
 
     /** Zero confident top-1 flips (fp32 margin over 0.2) and a mean max-over-classes |dp| of at most 0.02. */
     private static void assertAgrees(List<byte[]> images, byte[] int8Model) throws Exception {
-        int n = images.size();
-        FloatBuffer tensors = ByteBuffer.allocateDirect(n * card.tensorSize() * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        Preprocessor pre = new Preprocessor(card);
-        GuardedImageDecoder decoder = new GuardedImageDecoder(DecodeLimits.DEFAULT, card.preprocess().background());
-        for (int i = 0; i < n; i++) pre.write(decoder.decode(images.get(i), ScaleHint.FULL_RESOLUTION).pixels(), tensors, i);
-        Map<String, Agreement.Outcome> fp32Rows;
-        Map<String, Agreement.Outcome> int8Rows;
-        try (OrtEngine f = new OrtEngine(fp32, card, 2); OrtEngine q = new OrtEngine(int8Model, card, 2)) {
-            fp32Rows = outcomes(f.run(tensors, n, false).scores(), n);
-            int8Rows = outcomes(q.run(tensors, n, false).scores(), n);
-        }
-        Agreement a = Agreement.of(fp32Rows, int8Rows, card.labels(), CONFIDENT_MARGIN);
-        System.out.print(a.table());
-        assertEquals(n, a.compared());
-        assertEquals(0, a.confidentFlips(), "confident top-1 flips");
-        assertTrue(a.deltaMean() <= 0.02, "mean max |dp| " + a.deltaMean());
-    }
-
-    /** Each image's probabilities, keyed by its index. */
-    private static Map<String, Agreement.Outcome> outcomes(float[] scores, int n) {
-        int c = card.numClasses();
-        Map<String, Agreement.Outcome> out = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            double[] p = new double[c];
-            for (int j = 0; j < c; j++) p[j] = scores[i * c + j];
-            out.put(String.format(Locale.ROOT, "photo-%03d", i), Agreement.Outcome.of(p));
-        }
-        return out;
-    }
-
-    private static List<byte[]> read(Path dir) throws java.io.IOException {
-        List<byte[]> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.sorted().toList()) out.add(Files.readAllBytes(p));
-        }
-        return out;
+        Int8Agreement.assertAgrees(fp32, int8Model, card, images);
     }
 
     @Test
