@@ -125,7 +125,8 @@ public final class BenchCommand implements Callable<Integer> {
             run.put("available_processors", Runtime.getRuntime().availableProcessors());
             run.put("started", java.time.Instant.now().toString());
             run.put("precisions", precisions.stream().map(Precision::toString).toList());
-            CorpusBench bench = new CorpusBench(spark, variants, cores, batchSize, decodeMode, minSeconds, imageioSample, rounds, log);
+            CorpusBench bench = new CorpusBench(spark, variants, cores, batchSize, decodeMode, minSeconds, imageioSample, rounds,
+                    CorpusScan.defaultSampleBytes(), log);
             List<CorpusResult> results = new ArrayList<>();
             for (Path dir : dirs) results.addAll(bench.run(dir, output.resolve("jobs").resolve(dir.getFileName().toString())));
             Soak.Result soak = soakImages > 0 ? Soak.run(spark, dirs.get(0), soakImages, output, log) : null;

@@ -11,7 +11,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.sparkimage.engine.OrtEngine;
-import org.sparkimage.image.DecodedImage;
 import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.image.ImageDecoder;
 import org.sparkimage.image.Preprocessor;
@@ -33,14 +32,10 @@ final class Ceilings {
     }
 
     /**
-     * C: {@code callers} threads each run batches of {@code batch} ready tensors through
+     * C: {@code callers} threads each run batches of {@code batch} ready tensors ({@code tensors}) through
      * {@code engine} until {@code minSeconds} have passed (after one warm-up batch each).
      */
-    static Rate inference(OrtEngine engine, List<DecodedImage> images, Preprocessor pre, int batch, int callers,
-                          double minSeconds) throws Exception {
-        FloatBuffer tensors = ByteBuffer.allocateDirect(batch * pre.card().tensorSize() * Float.BYTES)
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
-        for (int i = 0; i < batch; i++) pre.write(images.get(i % images.size()).pixels(), tensors, i);
+    static Rate inference(OrtEngine engine, FloatBuffer tensors, int batch, int callers, double minSeconds) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
             List<Future<?>> warm = new ArrayList<>();

@@ -17,9 +17,7 @@ import org.sparkimage.engine.EngineRegistry;
 import org.sparkimage.engine.OrtEngine;
 import org.sparkimage.image.DecodeLimits;
 import org.sparkimage.image.DecodeMode;
-import org.sparkimage.image.DecodedImage;
 import org.sparkimage.image.GuardedImageDecoder;
-import org.sparkimage.image.ImageDecodeException;
 import org.sparkimage.image.Preprocessor;
 import org.sparkimage.image.ScaleHint;
 import org.sparkimage.job.ClassificationJob;
@@ -50,10 +48,15 @@ final class CorpusBench {
     private final double minSeconds;
     private final int imageioSample;
     private final int rounds;
+    private final long sampleBytes;
     private final PrintStream log;
 
+    /**
+     * @param sampleBytes the encoded bytes of the files D decodes over and over (the corpus itself is
+     *                    only streamed: memory does not grow with it)
+     */
     CorpusBench(SparkSession spark, List<Variant> variants, int cores, int batchSize, DecodeMode decodeMode, double minSeconds,
-                int imageioSample, int rounds, PrintStream log) {
+                int imageioSample, int rounds, long sampleBytes, PrintStream log) {
         this.decodeMode = decodeMode;
         if (variants.isEmpty()) throw new IllegalArgumentException("no model to measure");
         this.spark = spark;
@@ -64,29 +67,20 @@ final class CorpusBench {
         this.minSeconds = minSeconds;
         this.imageioSample = imageioSample;
         this.rounds = rounds;
+        this.sampleBytes = sampleBytes;
         this.log = log;
     }
 
     /** One result per variant, in the order of the variants. */
     List<CorpusResult> run(Path corpus, Path jobOutput) throws Exception {
         String name = corpus.getFileName().toString();
-        List<byte[]> files = readAll(corpus);
         Preprocessor pre = new Preprocessor(model.card());
         GuardedImageDecoder decoder = new GuardedImageDecoder(DecodeLimits.DEFAULT, model.card().preprocess().background());
         ScaleHint hint = decodeMode.hint(pre.scaleHint());
-
-        List<DecodedImage> sample = new ArrayList<>();
-        double megapixels = 0;
-        for (byte[] f : files) {
-            try {
-                DecodedImage img = decoder.decode(f, hint);
-                megapixels += img.width() * (double) img.height() / 1e6;
-                if (sample.size() < batchSize) sample.add(img);
-            } catch (ImageDecodeException e) {
-                // counted by the job as an error row; the ceilings use the decodable images
-            }
-        }
-        log.printf("%s: %d files, %.1f MP on average%n", name, files.size(), megapixels / files.size());
+        CorpusScan scan = CorpusScan.of(corpus, decoder, hint, pre, batchSize, sampleBytes);
+        List<byte[]> files = scan.decodeSample();
+        log.printf("%s: %d files, %.1f MP on average; D decodes %d of them (%.0f MB)%n", name, scan.files().size(),
+                scan.megapixels(), files.size(), files.stream().mapToLong(f -> f.length).sum() / 1e6);
 
         List<byte[]> subset = files.subList(0, Math.min(files.size(), imageioSample));
         List<Measured> measured = new ArrayList<>();
@@ -103,9 +97,9 @@ final class CorpusBench {
         Ceilings.Rate bestD = null;
         for (int round = 1; round <= rounds; round++) {
             for (Measured m : measured) {
-                m.c.add(Ceilings.inference(m.shared, sample, pre, batchSize, cores, minSeconds).perSecond());
+                m.c.add(Ceilings.inference(m.shared, scan.tensors(), batchSize, cores, minSeconds).perSecond());
                 try (OrtEngine wide = new OrtEngine(m.variant.model().bytes(), m.variant.model().card(), cores)) {
-                    m.cAlt.add(Ceilings.inference(wide, sample, pre, batchSize, 1, minSeconds).perSecond());
+                    m.cAlt.add(Ceilings.inference(wide, scan.tensors(), batchSize, 1, minSeconds).perSecond());
                 }
             }
             Ceilings.Rate dr = Ceilings.decode(decoder, hint, pre, files, cores, minSeconds);
@@ -128,7 +122,7 @@ final class CorpusBench {
         List<CorpusResult> results = new ArrayList<>();
         for (Measured m : measured) {
             JobSummary.StageSeconds st = m.bestJob.stageSeconds();
-            results.add(new CorpusResult(name, m.variant.precision(), corpus.toString(), files.size(), megapixels / files.size(),
+            results.add(new CorpusResult(name, m.variant.precision(), corpus.toString(), scan.files().size(), scan.megapixels(),
                     m.c.best(), m.cAlt.best(), d.best(), dIo.perSecond(), m.e.best(), m.bestJob.wallSeconds(),
                     new double[] {st.read(), st.decodePreprocess(), st.inferenceWait(), st.write()},
                     partitionRates(m.bestOutput.resolve("stats")), bestD.latenciesMs(), dIo.latenciesMs(),
@@ -203,14 +197,10 @@ final class CorpusBench {
         return rates;
     }
 
+    /** Every file of {@code corpus}, read whole (for small sets such as the agreement study's). */
     static List<byte[]> readAll(Path corpus) throws IOException {
-        List<Path> paths;
-        try (Stream<Path> s = Files.walk(corpus)) {
-            paths = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-        }
-        List<byte[]> files = new ArrayList<>(paths.size());
-        for (Path p : paths) files.add(Files.readAllBytes(p));
-        if (files.isEmpty()) throw new IOException("corpus " + corpus + " holds no files");
+        List<byte[]> files = new ArrayList<>();
+        for (Path p : CorpusScan.list(corpus)) files.add(Files.readAllBytes(p));
         return files;
     }
 

@@ -2,6 +2,7 @@ package org.sparkimage.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkimage.testing.TestSpark;
+import org.sparkimage.testing.ForkedJvm;
 import org.sparkimage.testing.TestJson;
 
 /**
@@ -115,5 +117,27 @@ class BenchCommandTest {
             assertEquals((Double) cInt8.get(i) / (Double) cFp32.get(i), (Double) c.get(i), 0.01, "round " + i);
         }
         assertTrue(Files.size(out.resolve("models").resolve("int8.onnx")) > 0, "the int8 model the jobs ran");
+    }
+
+    /**
+     * The default run (both generated corpora, camera-sized 12 MP JPEGs decoded at full size) in a
+     * small heap: the corpus is streamed and the ceilings keep tensors and a byte-bounded sample, so
+     * memory does not grow with the corpus. Holding the 24 camera files and 32 decoded 12 MP images,
+     * as the bench once did, needs more than this heap.
+     */
+    @Test
+    void theDefaultCorporaRunInASmallHeap() throws Exception {
+        Path out = tmp.resolve("small-heap");
+        ForkedJvm.Result r = ForkedJvm.run(BenchCommand.class.getName(), List.of("-Xmx640m"), List.of("--output", out.toString(),
+                "--corpus-cache", tmp.resolve("corpora").toString(),
+                "--imagenet-images", "16", "--camera-images", "24", "--camera-unique", "4", "--rounds", "1", "--min-seconds", "0.2",
+                "--imageio-sample", "2"), java.time.Duration.ofMinutes(8), tmp);
+        assertEquals(0, r.exitCode(), r.output());
+        assertFalse(r.output().contains("OutOfMemoryError"), r.output());
+        Map<?, ?> corpora = (Map<?, ?>) ((Map<?, ?>) TestJson.parse(Files.readString(out.resolve("bench.json")))).get("corpora");
+        assertEquals(2, corpora.size(), corpora.keySet().toString());
+        for (Object figures : corpora.values()) {
+            assertTrue(((Map<?, ?>) figures).get("E") instanceof Double e && e > 0, figures.toString());
+        }
     }
 }
