@@ -140,4 +140,55 @@ class BenchCommandTest {
             assertTrue(((Map<?, ?>) figures).get("E") instanceof Double e && e > 0, figures.toString());
         }
     }
+
+    /**
+     * {@code bench.sh compare}: a real small run against itself is within the spread everywhere;
+     * against a copy whose E rounds are all three times higher, E is a gain (and the copy against
+     * the run a regression); runs of different corpora and a folder without bench.json exit 2.
+     */
+    @Test
+    void compareMarksOnlyDifferencesBeyondTheSpread() throws Exception {
+        TestSpark.session();
+        Path corpus = CorpusMaker.make(Path.of("samples"), CorpusMaker.Kind.IMAGENET, 8, tmp.resolve("imagenet-8"));
+        Path a = tmp.resolve("run-a");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        assertEquals(0, BenchCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), "--output", a.toString(),
+                "--corpus", corpus.toString(), "--master", "local[2]", "--min-seconds", "0.2", "--imageio-sample", "2",
+                "--rounds", "2"), log.toString(StandardCharsets.UTF_8));
+        com.fasterxml.jackson.databind.node.ObjectNode bench =
+                (com.fasterxml.jackson.databind.node.ObjectNode) org.sparkimage.util.JsonFiles.parse(Files.readString(a.resolve("bench.json")));
+        com.fasterxml.jackson.databind.node.ObjectNode figures = (com.fasterxml.jackson.databind.node.ObjectNode) bench.path("corpora").path("imagenet-8");
+        figures.put("E", figures.path("E").asDouble() * 3);
+        com.fasterxml.jackson.databind.node.ArrayNode eRounds = (com.fasterxml.jackson.databind.node.ArrayNode) figures.path("rounds").path("E");
+        for (int i = 0; i < eRounds.size(); i++) eRounds.set(i, eRounds.get(i).asDouble() * 3);
+        Path faster = Files.createDirectories(tmp.resolve("run-faster"));
+        Files.writeString(faster.resolve("bench.json"), org.sparkimage.util.JsonFiles.writePretty(bench));
+
+        Path page = tmp.resolve("compare.html");
+        assertEquals(0, BenchCompare.execute(new PrintStream(log, true, StandardCharsets.UTF_8), a.toString(), a.toString(),
+                faster.toString(), "--output", page.toString()), log.toString(StandardCharsets.UTF_8));
+        String html = Files.readString(page);
+        String[] rows = html.split("<tr>");
+        assertEquals(5, rows.length, "the page head, a header row and one row per run");
+        assertFalse(rows[3].contains("gain") || rows[3].contains("regression"), "a run against itself: " + rows[3]);
+        assertTrue(rows[3].contains("within spread"), rows[3]);
+        assertTrue(rows[4].contains("class=\"GAIN\"") && rows[4].contains("gain +200.0%"), rows[4]);
+        assertFalse(rows[4].contains("REGRESSION"), rows[4]);
+
+        assertEquals(0, BenchCompare.execute(new PrintStream(log, true, StandardCharsets.UTF_8), faster.toString(), a.toString(),
+                "--output", page.toString()));
+        assertTrue(Files.readString(page).contains("regression -66.7%"), Files.readString(page));
+
+        figures.put("images", 9);
+        Path other = Files.createDirectories(tmp.resolve("run-other"));
+        Files.writeString(other.resolve("bench.json"), org.sparkimage.util.JsonFiles.writePretty(bench));
+        ByteArrayOutputStream refused = new ByteArrayOutputStream();
+        assertEquals(2, BenchCompare.execute(new PrintStream(refused, true, StandardCharsets.UTF_8), a.toString(), other.toString(),
+                "--output", tmp.resolve("no.html").toString()));
+        assertTrue(refused.toString(StandardCharsets.UTF_8).contains("runs of different corpora cannot be compared"), refused.toString());
+        assertFalse(Files.exists(tmp.resolve("no.html")), "no half report");
+        assertEquals(2, BenchCompare.execute(new PrintStream(refused, true, StandardCharsets.UTF_8), a.toString(), tmp.toString(),
+                "--output", tmp.resolve("no.html").toString()));
+        assertTrue(refused.toString(StandardCharsets.UTF_8).contains("has no bench.json"), refused.toString());
+    }
 }
