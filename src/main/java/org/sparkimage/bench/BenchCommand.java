@@ -12,6 +12,7 @@ import org.apache.spark.sql.SparkSession;
 import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.core.Int8Models;
 import org.sparkimage.core.ModelBundle;
+import org.sparkimage.engine.EngineRegistry;
 import org.sparkimage.core.Quantization;
 import org.sparkimage.image.DecodeMode;
 import org.sparkimage.input.CalibrationFiles;
@@ -92,7 +93,19 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Also run the job over this many images (hard links cycling the first corpus) and sample memory. Default: off.")
     int soakImages;
 
+    @Option(names = "--sweep", arity = "1..*", paramLabel = "NAME=V1,V2",
+            description = "Also measure E on the first corpus at every combination of batch=, threads= (per task), precision= and"
+                    + " decode= values, interleaved in --rounds rounds, and recommend one. E.g. --sweep batch=8,16,32 threads=1,2."
+                    + " Arguments can come from a file: @sweep.txt.")
+    List<String> sweep;
+
+    @Option(names = "--core-hour-price", paramLabel = "P",
+            description = "Price of one core-hour: the report gives each corpus's cost per million images at E.")
+    Double coreHourPrice;
+
     private final PrintStream log;
+    private SparkSession current;
+    private int currentThreads = 1;
 
     BenchCommand(PrintStream log) {
         this.log = log;
@@ -100,6 +113,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        SweepGrid grid;
+        try {
+            grid = sweep == null ? null : SweepGrid.parse(sweep, new SweepGrid.Setting(batchSize, 1, precisions.get(0), decodeMode));
+            if (coreHourPrice != null && !(coreHourPrice > 0)) throw new IllegalArgumentException("--core-hour-price must be > 0");
+        } catch (IllegalArgumentException e) {
+            log.println("bench: " + e.getMessage());
+            return 2;
+        }
         List<Path> dirs = new ArrayList<>(corpora);
         if (dirs.isEmpty()) {
             log.println("making corpora from " + sources + " (kept in " + cache + ")...");
@@ -110,10 +131,21 @@ public final class BenchCommand implements Callable<Integer> {
         // A session that already runs (a test) is used and left running.
         boolean ownSession = SparkSession.getActiveSession().isEmpty();
         SparkSession spark = SparkSessions.start("bench", master, Map.of());
+        current = spark;
         try {
             int cores = spark.sparkContext().defaultParallelism();
+            if (grid != null) {
+                int most = grid.settings().stream().mapToInt(SweepGrid.Setting::threads).max().orElse(1);
+                if (most > cores) {
+                    log.println("bench: --sweep threads=" + most + " is more than the " + cores + " cores the master gives a task");
+                    return 2;
+                }
+            }
             ModelBundle model = ModelBundle.resolve("default", null);
-            List<CorpusBench.Variant> variants = variants(model, spark);
+            java.util.Set<Precision> built = new java.util.LinkedHashSet<>(precisions);
+            if (grid != null) grid.settings().forEach(st -> built.add(st.precision()));
+            List<CorpusBench.Variant> all = variants(model, spark, built);
+            List<CorpusBench.Variant> variants = all.stream().filter(v -> precisions.contains(Precision.parse(v.precision()))).toList();
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("master", master);
             run.put("cores", cores);
@@ -130,23 +162,50 @@ public final class BenchCommand implements Callable<Integer> {
             List<CorpusResult> results = new ArrayList<>();
             for (Path dir : dirs) results.addAll(bench.run(dir, output.resolve("jobs").resolve(dir.getFileName().toString())));
             Soak.Result soak = soakImages > 0 ? Soak.run(spark, dirs.get(0), soakImages, output, log) : null;
-            BenchReport.write(spark, output, run, results, soak);
-            for (CorpusResult r : results) log.println(r.label() + ": " + BenchReport.figures(r));
+            Sweep.Result swept = null;
+            if (grid != null) {
+                Map<Precision, String> jobModels = new java.util.EnumMap<>(Precision.class);
+                for (CorpusBench.Variant v : all) jobModels.put(Precision.parse(v.precision()), v.jobModel());
+                swept = new Sweep(this::sessionWithThreads, jobModels, log).run(grid, dirs.get(0), rounds,
+                        output.resolve("jobs").resolve("sweep"));
+                log.println("sweep: " + swept.recommendation());
+            }
+            if (coreHourPrice != null) run.put("core_hour_price", coreHourPrice);
+            BenchReport.write(current, output, run, results, soak, swept);
+            for (CorpusResult r : results) {
+                log.println(r.label() + ": " + BenchReport.figures(r));
+                log.println(r.label() + ": " + BenchReport.bottleneck(r, run).line());
+            }
             BenchReport.precisionRatios(results).forEach((corpus, ratios) -> log.println(corpus + " int8 / fp32: " + ratios));
             log.println("wrote " + output.resolve("bench.json") + " and " + output.resolve("report.html"));
             return 0;
         } finally {
-            if (ownSession) spark.stop();
+            if (ownSession || current != spark) current.stop();
         }
+    }
+
+    /**
+     * The Spark application whose tasks take {@code threads} cores each ({@code spark.task.cpus},
+     * which the job hands ONNX Runtime as intra-op threads): the current one, or a new one after the
+     * current is stopped and this JVM's ONNX Runtime sessions closed (in local mode they belong to it).
+     */
+    private SparkSession sessionWithThreads(int threads) {
+        if (threads == currentThreads) return current;
+        current.stop();
+        EngineRegistry.closeAll();
+        current = SparkSessions.start("bench-sweep-threads-" + threads, master, Map.of("spark.task.cpus", String.valueOf(threads)));
+        currentThreads = threads;
+        return current;
     }
 
     /**
      * The models to measure: the default model, and its int8 form built once here (written to
      * {@code <output>/models/int8.onnx}, which the jobs then load like any model file).
      */
-    private List<CorpusBench.Variant> variants(ModelBundle fp32, SparkSession spark) throws Exception {
+    private List<CorpusBench.Variant> variants(ModelBundle fp32, SparkSession spark, java.util.Collection<Precision> wanted)
+            throws Exception {
         List<CorpusBench.Variant> variants = new ArrayList<>();
-        for (Precision p : new java.util.LinkedHashSet<>(precisions)) {
+        for (Precision p : wanted) {
             if (p == Precision.FP32) {
                 variants.add(new CorpusBench.Variant(p.toString(), fp32, "default"));
                 continue;

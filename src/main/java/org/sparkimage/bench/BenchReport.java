@@ -28,18 +28,45 @@ final class BenchReport {
     private BenchReport() {
     }
 
-    static void write(SparkSession spark, Path out, Map<String, Object> run, List<CorpusResult> results, Soak.Result soak)
-            throws IOException {
+    /**
+     * Writes everything.
+     *
+     * @param run   the run's settings; its {@code cores} (and {@code core_hour_price}, when given)
+     *              turn each corpus's stage times into its bottleneck (and its cost)
+     * @param soak  the long run's memory, or null
+     * @param sweep the settings sweep, or null
+     */
+    static void write(SparkSession spark, Path out, Map<String, Object> run, List<CorpusResult> results, Soak.Result soak,
+                      Sweep.Result sweep) throws IOException {
         Files.createDirectories(out);
         Map<String, Object> json = new LinkedHashMap<>(run);
         Map<String, Object> corpora = new LinkedHashMap<>();
-        for (CorpusResult r : results) corpora.put(r.label(), figures(r));
+        for (CorpusResult r : results) {
+            Map<String, Object> f = figures(r);
+            f.put("bottleneck", bottleneck(r, run).figures());
+            Double cost = cost(r, run);
+            if (cost != null) f.put("cost_per_million_images", round(cost));
+            corpora.put(r.label(), f);
+        }
         json.put("corpora", corpora);
         json.put("int8_over_fp32", precisionRatios(results));
         if (soak != null) json.put("soak", soak.figures());
+        if (sweep != null) json.put("sweep", sweep.figures());
         Files.writeString(out.resolve("bench.json"), JsonFiles.writePretty(json), StandardCharsets.UTF_8);
         writeParquet(spark, out, results, soak);
-        Files.writeString(out.resolve("report.html"), html(run, results, soak), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("report.html"), html(run, results, soak, sweep), StandardCharsets.UTF_8);
+    }
+
+    /** The stage that bounded the corpus's best job run, on the run's cores. */
+    static Bottleneck bottleneck(CorpusResult r, Map<String, Object> run) {
+        return Bottleneck.of(r.stageSeconds(), r.jobWallSeconds(), ((Number) run.get("cores")).intValue());
+    }
+
+    /** The cost of a million images at E, or null without a core-hour price. */
+    static Double cost(CorpusResult r, Map<String, Object> run) {
+        Object price = run.get("core_hour_price");
+        return price == null ? null
+                : Bottleneck.costPerMillionImages(((Number) price).doubleValue(), ((Number) run.get("cores")).intValue(), r.e());
     }
 
     /**
@@ -121,7 +148,7 @@ final class BenchReport {
         }
     }
 
-    private static String html(Map<String, Object> run, List<CorpusResult> results, Soak.Result soak) {
+    private static String html(Map<String, Object> run, List<CorpusResult> results, Soak.Result soak, Sweep.Result sweep) {
         StringBuilder b = new StringBuilder("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Benchmark</title>"
                 + "<style>body{font-family:sans-serif;margin:2em;max-width:900px}table{border-collapse:collapse}"
                 + "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#eee}</style></head><body>");
@@ -141,6 +168,12 @@ final class BenchReport {
         b.append("</table>");
         for (CorpusResult r : results) {
             b.append("<h2>").append(SvgCharts.esc(r.label())).append("</h2>");
+            b.append("<p class='bottleneck'>").append(SvgCharts.esc(bottleneck(r, run).line()));
+            Double cost = cost(r, run);
+            if (cost != null) {
+                b.append(String.format(Locale.ROOT, "; %.4g per million images at %s per core-hour", cost, run.get("core_hour_price")));
+            }
+            b.append("</p>");
             b.append(SvgCharts.bars("Images per second", "img/s", List.of(
                     new SvgCharts.Bar("C inference", r.c()), new SvgCharts.Bar("C one session, all threads", r.cOneSession()),
                     new SvgCharts.Bar("D decode+preprocess (the job's decode)", r.d()), new SvgCharts.Bar("D javax.imageio", r.dImageio()),
@@ -157,6 +190,7 @@ final class BenchReport {
                     new SvgCharts.Series("the job's decode", new double[0], r.latenciesMs()),
                     new SvgCharts.Series("javax.imageio", new double[0], r.latenciesImageioMs()))));
         }
+        if (sweep != null) b.append(sweepTable(sweep));
         if (soak != null) {
             b.append("<h2>Memory over a long run</h2><p>").append(SvgCharts.esc(soak.figures().toString())).append("</p>");
             List<MemorySampler.Sample> s = soak.samples();
@@ -167,6 +201,19 @@ final class BenchReport {
                     new SvgCharts.Series("direct buffers", t, s.stream().mapToDouble(MemorySampler.Sample::directMb).toArray()))));
         }
         return b.append("</body></html>\n").toString();
+    }
+
+    private static String sweepTable(Sweep.Result sweep) {
+        StringBuilder b = new StringBuilder("<h2>Settings sweep (").append(SvgCharts.esc(sweep.corpus())).append(")</h2>");
+        b.append("<p class='recommendation'>").append(SvgCharts.esc(sweep.recommendation())).append("</p>");
+        b.append("<table class='sweep'><tr><th>setting</th><th>E median</th><th>E min</th><th>E max</th><th>rounds</th></tr>");
+        for (Sweep.Measured m : sweep.measured()) {
+            boolean marked = m == sweep.best() || m == sweep.baseline();
+            b.append(String.format(Locale.ROOT, "<tr><td>%s%s</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%d</td></tr>",
+                    SvgCharts.esc(m.setting().label()), marked ? (m == sweep.best() ? " (best)" : " (the run's own)") : "",
+                    m.median(), m.min(), m.max(), m.rounds().length));
+        }
+        return b.append("</table>").toString();
     }
 
     static double percentile(double[] values, double p) {

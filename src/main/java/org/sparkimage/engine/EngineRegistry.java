@@ -62,6 +62,23 @@ public final class EngineRegistry {
         return n == null ? 0 : n.get();
     }
 
+    /**
+     * Closes and forgets every engine of this JVM, so that the next {@link #get} creates one with its
+     * own thread count. Only for a JVM where no task can be running: the benchmark's settings sweep
+     * in local mode calls it between two Spark applications (on a cluster each application has
+     * executors, and registries, of its own).
+     */
+    public static synchronized void closeAll() {
+        for (OrtEngine e : ENGINES.values()) {
+            try {
+                e.close();
+            } catch (RuntimeException | ai.onnxruntime.OrtException ex) {
+                // a session that will not close holds only memory; the next one is created regardless
+            }
+        }
+        ENGINES.clear();
+    }
+
     private static Key key(String sha256, ModelCard card) {
         return new Key(sha256, Sha256.hex(card.toJson().getBytes(StandardCharsets.UTF_8)));
     }

@@ -102,6 +102,9 @@ public final class ClassificationJob {
                 throw new JobException(JobException.EXIT_MODEL, "--embeddings: the card of model '" + o.model()
                         + "' names no features output, and its graph cannot be adopted: " + e.getMessage());
             }
+            if (bundle.card().output().features() == null) { // a model the project wrote, with a card that hides its features
+                throw new JobException(JobException.EXIT_MODEL, "--embeddings: the card of model '" + o.model() + "' names no features output");
+            }
         }
         return quantized(o, bundle, hadoop, console);
     }

@@ -191,4 +191,62 @@ class BenchCommandTest {
                 "--output", tmp.resolve("no.html").toString()));
         assertTrue(refused.toString(StandardCharsets.UTF_8).contains("has no bench.json"), refused.toString());
     }
+
+    /**
+     * A two-by-two sweep (batch and threads per task, the latter a new Spark application each) in
+     * two interleaved rounds: every setting measured every round, medians and spreads, a
+     * recommendation with its margin; the bottleneck and the cost per million images per corpus; the
+     * report shows the table. A sweep value that is not a number, or more threads than a task can
+     * have, is exit 2 before anything is measured or written.
+     */
+    @Test
+    void aSweepRecommendsASettingAndTheReportNamesTheBottleneck() throws Exception {
+        TestSpark.session();
+        Path corpus = CorpusMaker.make(Path.of("samples"), CorpusMaker.Kind.IMAGENET, 8, tmp.resolve("imagenet-8"));
+        Path out = tmp.resolve("sweep");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        assertEquals(0, BenchCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), "--output", out.toString(),
+                "--corpus", corpus.toString(), "--master", "local[2]", "--min-seconds", "0.2", "--imageio-sample", "2",
+                "--rounds", "2", "--sweep", "batch=8,16", "threads=1,2", "--core-hour-price", "0.05"), log.toString(StandardCharsets.UTF_8));
+        Map<?, ?> bench = (Map<?, ?>) TestJson.parse(Files.readString(out.resolve("bench.json")));
+        Map<?, ?> sweep = (Map<?, ?>) bench.get("sweep");
+        List<?> settings = (List<?>) sweep.get("settings");
+        assertEquals(4, settings.size());
+        for (Object o : settings) {
+            Map<?, ?> st = (Map<?, ?>) o;
+            List<?> rounds = (List<?>) st.get("E_rounds");
+            assertEquals(2, rounds.size(), st.toString());
+            double min = (Double) st.get("E_min");
+            double max = (Double) st.get("E_max");
+            double median = (Double) st.get("E_median");
+            assertTrue(min > 0 && min <= median && median <= max, st.toString());
+        }
+        Map<?, ?> rec = (Map<?, ?>) sweep.get("recommendation");
+        assertTrue(rec.get("distinguishable") instanceof Boolean, rec.toString());
+        assertTrue(rec.get("margin_over_baseline") instanceof Double, rec.toString());
+        assertTrue(((String) rec.get("text")).contains("batch="), rec.toString());
+        assertEquals(Map.of("batch", 16.0, "threads", 1.0, "precision", "fp32", "decode", "full").keySet(),
+                ((Map<?, ?>) sweep.get("baseline")).keySet());
+
+        Map<?, ?> figures = (Map<?, ?>) ((Map<?, ?>) bench.get("corpora")).get("imagenet-8");
+        Map<?, ?> bottleneck = (Map<?, ?>) figures.get("bottleneck");
+        assertTrue(((Map<?, ?>) bottleneck.get("shares")).containsKey(bottleneck.get("stage")), bottleneck.toString());
+        double shares = ((Map<?, ?>) bottleneck.get("shares")).values().stream().mapToDouble(v -> (Double) v).sum();
+        assertTrue(shares > 0.98 && shares < 1.02 + 0.01 * 5, "shares of the cores' time add up to one: " + shares);
+        double e = (Double) figures.get("E");
+        assertEquals(0.05 * 2 / 3600 / e * 1e6, (Double) figures.get("cost_per_million_images"), 0.01);
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("Settings sweep") && html.contains("class='recommendation'"), "sweep table in the report");
+        assertTrue(html.contains("bounded by " + bottleneck.get("stage")), "bottleneck line in the report");
+
+        for (String[] bad : new String[][] {{"--sweep", "batch=8,x"}, {"--sweep", "threads=1,3"}, {"--sweep", "speed=1,2"}}) {
+            Path none = tmp.resolve("bad-" + bad[1].replace(',', '-').replace('=', '-'));
+            ByteArrayOutputStream refused = new ByteArrayOutputStream();
+            int rc = BenchCommand.execute(new PrintStream(refused, true, StandardCharsets.UTF_8), "--output", none.toString(),
+                    "--corpus", corpus.toString(), "--master", "local[2]", bad[0], bad[1]);
+            assertEquals(2, rc, refused.toString(StandardCharsets.UTF_8));
+            assertTrue(refused.toString(StandardCharsets.UTF_8).startsWith("bench: --sweep"), refused.toString(StandardCharsets.UTF_8));
+            assertFalse(Files.exists(none.resolve("bench.json")), "no half report");
+        }
+    }
 }

@@ -1,0 +1,108 @@
+package org.sparkimage.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.sparkimage.image.DecodeMode;
+import org.sparkimage.model.quant.Precision;
+
+/**
+ * The settings a sweep measures: {@code --sweep batch=1,8,16 threads=1,2 precision=fp32,int8
+ * decode=full,scaled}, every combination of the values given (a setting not named keeps the run's
+ * value). {@code threads} is ONNX Runtime's intra-op threads per task, which the job takes from
+ * {@code spark.task.cpus}: on an executor of k cores, {@code threads=t} runs k/t tasks at a time, so
+ * it is also the tasks-per-executor knob.
+ */
+record SweepGrid(List<Setting> settings, Setting baseline) {
+
+    /**
+     * One combination.
+     *
+     * @param batch     images per ONNX Runtime call
+     * @param threads   intra-op threads per task ({@code spark.task.cpus})
+     * @param precision the model's arithmetic
+     * @param decode    the decode mode
+     */
+    record Setting(int batch, int threads, Precision precision, DecodeMode decode) {
+        /** {@code batch=16 threads=1 precision=fp32 decode=full}. */
+        String label() {
+            return String.format(Locale.ROOT, "batch=%d threads=%d precision=%s decode=%s", batch, threads, precision,
+                    decode.toString().toLowerCase(Locale.ROOT));
+        }
+
+        Map<String, Object> figures() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("batch", batch);
+            m.put("threads", threads);
+            m.put("precision", precision.toString());
+            m.put("decode", decode.toString().toLowerCase(Locale.ROOT));
+            return m;
+        }
+    }
+
+    /**
+     * Parses the {@code --sweep} words against the run's own setting (the baseline every
+     * recommendation is measured against).
+     *
+     * @throws IllegalArgumentException naming the word that is not a setting or a value that does not parse
+     */
+    static SweepGrid parse(List<String> words, Setting baseline) {
+        List<Integer> batches = List.of(baseline.batch());
+        List<Integer> threads = List.of(baseline.threads());
+        List<Precision> precisions = List.of(baseline.precision());
+        List<DecodeMode> decodes = List.of(baseline.decode());
+        for (String w : words) {
+            int eq = w.indexOf('=');
+            if (eq <= 0 || eq == w.length() - 1) throw new IllegalArgumentException("--sweep takes NAME=V1,V2,..., got '" + w + "'");
+            String name = w.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            String[] values = w.substring(eq + 1).split(",", -1);
+            switch (name) {
+                case "batch" -> batches = ints(name, values, 1, org.sparkimage.core.ClassifierSettings.MAX_BATCH_SIZE);
+                case "threads" -> threads = ints(name, values, 1, 256);
+                case "precision" -> precisions = parsed(name, values, Precision::parse);
+                case "decode" -> decodes = parsed(name, values, v -> DecodeMode.valueOf(v.toUpperCase(Locale.ROOT)));
+                default -> throw new IllegalArgumentException("--sweep knows batch, threads, precision and decode, not '" + name + "'");
+            }
+        }
+        List<Setting> settings = new ArrayList<>();
+        for (int b : batches) {
+            for (int t : threads) {
+                for (Precision p : precisions) {
+                    for (DecodeMode d : decodes) settings.add(new Setting(b, t, p, d));
+                }
+            }
+        }
+        if (settings.size() < 2) throw new IllegalArgumentException("--sweep names a single setting; give two values or more");
+        return new SweepGrid(List.copyOf(settings), baseline);
+    }
+
+    private static List<Integer> ints(String name, String[] values, int min, int max) {
+        return parsed(name, values, v -> {
+            int n;
+            try {
+                n = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("is not a number");
+            }
+            if (n < min || n > max) throw new IllegalArgumentException("is outside " + min + ".." + max);
+            return n;
+        });
+    }
+
+    private static <T> List<T> parsed(String name, String[] values, java.util.function.Function<String, T> parse) {
+        List<T> out = new ArrayList<>();
+        for (String v : values) {
+            try {
+                T t = parse.apply(v.strip());
+                if (!out.contains(t)) out.add(t);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--sweep " + name + ": '" + v + "' " + (e.getMessage() != null
+                        && e.getMessage().startsWith("is ") ? e.getMessage() : "is not a valid value"));
+            }
+        }
+        return out;
+    }
+}
