@@ -238,6 +238,7 @@ class BenchCommandTest {
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("Settings sweep") && html.contains("class='recommendation'"), "sweep table in the report");
         assertTrue(html.contains("bounded by " + bottleneck.get("stage")), "bottleneck line in the report");
+        assertRendersInChromium(out.resolve("report.html"), 4);
 
         for (String[] bad : new String[][] {{"--sweep", "batch=8,x"}, {"--sweep", "threads=1,3"}, {"--sweep", "speed=1,2"}}) {
             Path none = tmp.resolve("bad-" + bad[1].replace(',', '-').replace('=', '-'));
@@ -247,6 +248,31 @@ class BenchCommandTest {
             assertEquals(2, rc, refused.toString(StandardCharsets.UTF_8));
             assertTrue(refused.toString(StandardCharsets.UTF_8).startsWith("bench: --sweep"), refused.toString(StandardCharsets.UTF_8));
             assertFalse(Files.exists(none.resolve("bench.json")), "no half report");
+        }
+    }
+
+    /**
+     * The report in a real headless Chromium (DevTools protocol): the sweep table has a row per
+     * setting, the bottleneck line is there, and a screenshot of the page (kept beside the report as
+     * report.png) is not blank.
+     */
+    private void assertRendersInChromium(Path report, int settings) throws Exception {
+        try (org.sparkimage.testing.DevToolsBrowser b = org.sparkimage.testing.DevToolsBrowser.open(report.toUri().toString(),
+                Files.createDirectories(tmp.resolve("chromium")))) {
+            b.await("document.readyState === 'complete'");
+            assertEquals(settings, b.eval("document.querySelectorAll('table.sweep tr').length - 1").asInt());
+            assertTrue(b.eval("document.querySelectorAll('p.bottleneck').length").asInt() >= 1);
+            assertTrue(b.eval("document.querySelectorAll('svg').length").asInt() >= 4, "the plots render as SVG");
+            com.fasterxml.jackson.databind.JsonNode shot = b.send("Page.captureScreenshot",
+                    Map.of("format", "png", "captureBeyondViewport", true));
+            byte[] png = java.util.Base64.getDecoder().decode(shot.path("data").asText());
+            Files.write(report.resolveSibling("report.png"), png);
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+            java.util.Set<Integer> colours = new java.util.HashSet<>();
+            for (int y = 0; y < img.getHeight(); y += 7) {
+                for (int x = 0; x < img.getWidth(); x += 7) colours.add(img.getRGB(x, y));
+            }
+            assertTrue(colours.size() > 5, "the screenshot is not blank: " + colours.size() + " colours");
         }
     }
 }
