@@ -31,6 +31,27 @@ class BenchCommandTest {
     @TempDir
     Path tmp;
 
+    @TempDir
+    static Path shared;
+    private static Path swept;
+
+    /**
+     * One small run for the sweep and compare tests (a bench run costs tens of seconds): 8 files,
+     * two rounds, a 2x2 sweep of batch and threads, a core-hour price.
+     */
+    private static synchronized Path sweptRun() throws Exception {
+        if (swept != null) return swept;
+        TestSpark.session();
+        Path corpus = CorpusMaker.make(Path.of("samples"), CorpusMaker.Kind.IMAGENET, 8, shared.resolve("imagenet-8"));
+        Path out = shared.resolve("sweep");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        assertEquals(0, BenchCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), "--output", out.toString(),
+                "--corpus", corpus.toString(), "--master", "local[2]", "--min-seconds", "0.2", "--imageio-sample", "2",
+                "--rounds", "2", "--sweep", "batch=8,16", "threads=1,2", "--core-hour-price", "0.05"), log.toString(StandardCharsets.UTF_8));
+        swept = out;
+        return out;
+    }
+
     @Test
     void corporaAreReproducible() throws Exception {
         Path a = CorpusMaker.make(Path.of("samples"), CorpusMaker.Kind.IMAGENET, 5, tmp.resolve("a"));
@@ -148,16 +169,12 @@ class BenchCommandTest {
      */
     @Test
     void compareMarksOnlyDifferencesBeyondTheSpread() throws Exception {
-        TestSpark.session();
-        Path corpus = CorpusMaker.make(Path.of("samples"), CorpusMaker.Kind.IMAGENET, 8, tmp.resolve("imagenet-8"));
-        Path a = tmp.resolve("run-a");
+        Path a = sweptRun();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        assertEquals(0, BenchCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), "--output", a.toString(),
-                "--corpus", corpus.toString(), "--master", "local[2]", "--min-seconds", "0.2", "--imageio-sample", "2",
-                "--rounds", "2"), log.toString(StandardCharsets.UTF_8));
         com.fasterxml.jackson.databind.node.ObjectNode bench =
                 (com.fasterxml.jackson.databind.node.ObjectNode) org.sparkimage.util.JsonFiles.parse(Files.readString(a.resolve("bench.json")));
         com.fasterxml.jackson.databind.node.ObjectNode figures = (com.fasterxml.jackson.databind.node.ObjectNode) bench.path("corpora").path("imagenet-8");
+        bench.remove("sweep");
         figures.put("E", figures.path("E").asDouble() * 3);
         com.fasterxml.jackson.databind.node.ArrayNode eRounds = (com.fasterxml.jackson.databind.node.ArrayNode) figures.path("rounds").path("E");
         for (int i = 0; i < eRounds.size(); i++) eRounds.set(i, eRounds.get(i).asDouble() * 3);
@@ -201,13 +218,8 @@ class BenchCommandTest {
      */
     @Test
     void aSweepRecommendsASettingAndTheReportNamesTheBottleneck() throws Exception {
-        TestSpark.session();
-        Path corpus = CorpusMaker.make(Path.of("samples"), CorpusMaker.Kind.IMAGENET, 8, tmp.resolve("imagenet-8"));
-        Path out = tmp.resolve("sweep");
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        assertEquals(0, BenchCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), "--output", out.toString(),
-                "--corpus", corpus.toString(), "--master", "local[2]", "--min-seconds", "0.2", "--imageio-sample", "2",
-                "--rounds", "2", "--sweep", "batch=8,16", "threads=1,2", "--core-hour-price", "0.05"), log.toString(StandardCharsets.UTF_8));
+        Path out = sweptRun();
+        Path corpus = out.resolveSibling("imagenet-8");
         Map<?, ?> bench = (Map<?, ?>) TestJson.parse(Files.readString(out.resolve("bench.json")));
         Map<?, ?> sweep = (Map<?, ?>) bench.get("sweep");
         List<?> settings = (List<?>) sweep.get("settings");

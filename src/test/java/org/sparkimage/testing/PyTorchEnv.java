@@ -11,11 +11,14 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A Python with PyTorch and onnx for tests that compare the product with PyTorch itself. It is
- * {@code SPARKIMAGE_PYTORCH_PYTHON} when that names one, else a virtual environment under
- * {@code target/pytorch-venv} that the first test to ask creates with {@code pip install torch onnx
- * onnxscript numpy} from whatever index pip is configured for (here a local wheel store; elsewhere
- * PyPI). When Python, the venv module or the packages are not to be had, the tests are skipped
- * with the reason, so the test command stays green on a machine without them.
+ * {@code SPARKIMAGE_PYTORCH_PYTHON} when that names one, else a virtual environment that the first
+ * test to ask creates with {@code pip install torch onnx onnxscript numpy} from whatever index pip is
+ * configured for (here a local wheel store; elsewhere PyPI). The environment lives in the user's
+ * cache ({@code $XDG_CACHE_HOME} or {@code ~/.cache}, {@code spark-image-classifier/pytorch-venv}),
+ * so that a fresh clone tested again on the same machine does not install torch again; it is
+ * rebuilt whenever it cannot import torch and onnx. When Python, the venv module or the packages
+ * are not to be had, the tests are skipped with the reason, so the test command stays green on a
+ * machine without them.
  */
 public final class PyTorchEnv {
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
@@ -63,7 +66,7 @@ public final class PyTorchEnv {
                 }
                 return;
             }
-            Path venv = ForkedProcess.repoRoot().resolve("target/pytorch-venv");
+            Path venv = cacheDir().resolve("pytorch-venv");
             Path bin = venv.resolve("bin/python");
             if (!Files.isExecutable(bin) || importError(bin, "import torch, onnx") != null) create(venv);
             if (unavailable != null) return;
@@ -77,6 +80,12 @@ public final class PyTorchEnv {
         } catch (IOException | InterruptedException e) {
             unavailable = e.toString();
         }
+    }
+
+    private static Path cacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("spark-image-classifier");
     }
 
     private static void create(Path venv) throws IOException, InterruptedException {
