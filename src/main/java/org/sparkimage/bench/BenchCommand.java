@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.core.Int8Models;
@@ -20,14 +21,19 @@ import org.sparkimage.setup.SparkSessions;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The benchmark job ({@code scripts/bench.sh}): per corpus the inference ceiling C, the
  * decode+preprocess ceiling D (and javax.imageio's for comparison) and the Spark job's end-to-end
- * throughput E, all in one run on one machine; optionally a long soak run for memory. Without
- * {@code --corpus} it makes two corpora from the reference photographs: ImageNet-sized and
- * camera-sized JPEGs ({@link CorpusMaker}).
+ * throughput E, all in one run; optionally a long soak run for memory. Without {@code --corpus} it
+ * makes two corpora from the reference photographs: ImageNet-sized and camera-sized JPEGs
+ * ({@link CorpusMaker}). With a local master C and D are measured in this JVM; with a cluster
+ * master on the executors ({@link ExecutorCeilings}), once per point of the scaling curve
+ * ({@code --executors}, one application each: {@link FixedExecutors}), the project's classes
+ * shipped to them in the job jar ({@link JobJar}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "spark-image-classifier 0.1.0",
         description = "Measures inference and decode ceilings and end-to-end job throughput; writes bench.json, Parquet and report.html.")
@@ -60,6 +66,28 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--master", defaultValue = "local[2]", description = "Spark master. Default: ${DEFAULT-VALUE}.")
     String master;
+
+    @Option(names = "--executors", split = ",", paramLabel = "N[,N...]",
+            description = "Cluster masters: the scaling curve's executor counts, one application each. Default: 1.")
+    List<Integer> executors = new ArrayList<>();
+
+    @Option(names = "--executor-cores", defaultValue = "1", description = "Cluster masters: cores of each executor. Default: ${DEFAULT-VALUE}.")
+    int executorCores;
+
+    @Option(names = "--executor-wait", defaultValue = "120", paramLabel = "SECONDS",
+            description = "How long each point waits for its executors before the run gives up (exit 2). Default: ${DEFAULT-VALUE}.")
+    double executorWait;
+
+    @Option(names = "--ceilings-on", paramLabel = "driver|executors",
+            description = "Where C and D are measured. Default: the driver for local masters, the executors otherwise.")
+    String ceilingsOn;
+
+    @Option(names = "--job-jar", paramLabel = "<jar>",
+            description = "Cluster masters: the jar shipped to executors (spark.jars). Default: the -job.jar beside the running classes.")
+    Path jobJar;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting of every application (repeatable).")
+    Map<String, String> conf = new LinkedHashMap<>();
 
     @Option(names = "--batch-size", defaultValue = "" + ClassifierSettings.DEFAULT_BATCH_SIZE,
             description = "Images per ONNX Runtime call, in the ceilings and the job. Default: ${DEFAULT-VALUE}.")
@@ -98,8 +126,20 @@ public final class BenchCommand implements Callable<Integer> {
         this.log = log;
     }
 
+    @Spec
+    CommandSpec spec;
+
+    /** The models measured, built in the first session (int8 calibration reads through its Hadoop settings). */
+    private List<CorpusBench.Variant> variants;
+
     @Override
     public Integer call() throws Exception {
+        BenchPlan plan;
+        try {
+            plan = BenchPlan.resolve(master, ceilingsOn, executors, executorCores, executorWait, jobJar, soakImages, conf);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         List<Path> dirs = new ArrayList<>(corpora);
         if (dirs.isEmpty()) {
             log.println("making corpora from " + sources + " (kept in " + cache + ")...");
@@ -107,37 +147,100 @@ public final class BenchCommand implements Callable<Integer> {
             dirs.add(CorpusMaker.make(sources, CorpusMaker.Kind.CAMERA, cameraImages, cameraUnique,
                     cache.resolve("camera-" + cameraImages + "-of-" + cameraUnique)));
         }
+        ModelBundle model = ModelBundle.resolve("default", null);
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("master", master);
+        run.put("ceilings_measured_on", plan.ceilingsOn());
+        run.put("batch_size", batchSize);
+        run.put("decode", decodeMode.toString());
+        run.put("model", model.card().name() + " (" + model.sha256().substring(0, 12) + ")");
+        run.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        run.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        run.put("available_processors", Runtime.getRuntime().availableProcessors());
+        run.put("started", java.time.Instant.now().toString());
+        run.put("precisions", precisions.stream().map(Precision::toString).toList());
+        return plan.local() ? runLocal(plan, dirs, model, run) : runOnCluster(plan, dirs, model, run);
+    }
+
+    /** Today's single run: one session whose JVM is driver and executor. */
+    private int runLocal(BenchPlan plan, List<Path> dirs, ModelBundle model, Map<String, Object> run) throws Exception {
         // A session that already runs (a test) is used and left running.
         boolean ownSession = SparkSession.getActiveSession().isEmpty();
-        SparkSession spark = SparkSessions.start("bench", master, Map.of());
+        SparkSession spark = SparkSessions.start("bench", master, plan.conf());
         try {
             int cores = spark.sparkContext().defaultParallelism();
-            ModelBundle model = ModelBundle.resolve("default", null);
-            List<CorpusBench.Variant> variants = variants(model, spark);
-            Map<String, Object> run = new LinkedHashMap<>();
-            run.put("master", master);
             run.put("cores", cores);
-            run.put("batch_size", batchSize);
-            run.put("decode", decodeMode.toString());
-            run.put("model", model.card().name() + " (" + model.sha256().substring(0, 12) + ")");
-            run.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-            run.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-            run.put("available_processors", Runtime.getRuntime().availableProcessors());
-            run.put("started", java.time.Instant.now().toString());
-            run.put("precisions", precisions.stream().map(Precision::toString).toList());
-            CorpusBench bench = new CorpusBench(spark, variants, cores, batchSize, decodeMode, minSeconds, imageioSample, rounds,
-                    CorpusScan.defaultSampleBytes(), log);
-            List<CorpusResult> results = new ArrayList<>();
-            for (Path dir : dirs) results.addAll(bench.run(dir, output.resolve("jobs").resolve(dir.getFileName().toString())));
+            CeilingSite.Factory sites = plan.ceilingsOn().equals(CeilingSite.DRIVER)
+                    ? DriverCeilings.factory(cores, DecodePath.of(model.card(), decodeMode), batchSize, minSeconds)
+                    : ExecutorCeilings.factory(new JavaSparkContext(spark.sparkContext()), model, 1, cores / taskCpus(spark), decodeMode,
+                            batchSize, minSeconds);
+            List<CorpusResult> results = measure(spark, model, sites, dirs, output.resolve("jobs"));
             Soak.Result soak = soakImages > 0 ? Soak.run(spark, dirs.get(0), soakImages, output, log) : null;
-            BenchReport.write(spark, output, run, results, soak);
-            for (CorpusResult r : results) log.println(r.label() + ": " + BenchReport.figures(r));
-            BenchReport.precisionRatios(results).forEach((corpus, ratios) -> log.println(corpus + " int8 / fp32: " + ratios));
-            log.println("wrote " + output.resolve("bench.json") + " and " + output.resolve("report.html"));
+            ScalingCurve curve = new ScalingCurve(List.of(new ScalingCurve.Point(null, cores, results)));
+            BenchReport.write(spark, output, run, curve, soak);
+            logSummary(results);
             return 0;
         } finally {
             if (ownSession) spark.stop();
         }
+    }
+
+    /**
+     * One application per point of the scaling curve, each with its own executors, ceilings and
+     * jobs; the report only once every point is measured (a run cut short writes none).
+     */
+    private int runOnCluster(BenchPlan plan, List<Path> dirs, ModelBundle model, Map<String, Object> run) throws Exception {
+        run.put("executor_cores", plan.executorCores());
+        run.put("executors", plan.executors());
+        run.put("job_jar", plan.jobJar().toString());
+        List<ScalingCurve.Point> points = new ArrayList<>();
+        FixedExecutors app = null;
+        try {
+            for (int n : plan.measuringOrder()) {
+                if (app != null) app.close();
+                app = FixedExecutors.start(master, n, plan.executorCores(), plan.jobJar(), plan.conf(), plan.executorWait(), log);
+                CeilingSite.Factory sites = plan.ceilingsOn().equals(CeilingSite.EXECUTORS)
+                        ? ExecutorCeilings.factory(app.jsc(), model, n, app.slotsEach(), decodeMode, batchSize, minSeconds)
+                        : DriverCeilings.factory(Runtime.getRuntime().availableProcessors(), DecodePath.of(model.card(), decodeMode),
+                                batchSize, minSeconds);
+                List<CorpusResult> results = measure(app.spark(), model, sites, dirs,
+                        output.resolve("jobs").resolve(n + "-executors"));
+                points.add(new ScalingCurve.Point(n, plan.executorCores(), results));
+            }
+            ScalingCurve curve = new ScalingCurve(points);
+            BenchReport.write(app.spark(), output, run, curve, null);
+            logSummary(curve.largest().results());
+            curve.rows().forEach((label, rows) -> rows.forEach(r -> log.printf(java.util.Locale.ROOT,
+                    "%s with %d executor(s): E %.1f images/s (rounds %s), %.1f per core, efficiency %.2f%n", label, r.executors(),
+                    r.e(), java.util.Arrays.toString(r.eRounds()), r.perCore(), r.efficiency())));
+            return 0;
+        } catch (FixedExecutors.Shortage e) {
+            log.println("bench: " + e.getMessage());
+            return 2;
+        } finally {
+            if (app != null) app.close();
+        }
+    }
+
+    /** Every corpus, every variant, in {@code spark}, the ceilings measured by {@code sites}. */
+    private List<CorpusResult> measure(SparkSession spark, ModelBundle model, CeilingSite.Factory sites, List<Path> dirs, Path jobs)
+            throws Exception {
+        if (variants == null) variants = variants(model, spark);
+        CorpusBench bench = new CorpusBench(spark, variants, sites, batchSize, decodeMode, imageioSample, rounds,
+                sites.sampleBytes(), log);
+        List<CorpusResult> results = new ArrayList<>();
+        for (Path dir : dirs) results.addAll(bench.run(dir, jobs.resolve(dir.getFileName().toString())));
+        return results;
+    }
+
+    private void logSummary(List<CorpusResult> results) {
+        for (CorpusResult r : results) log.println(r.label() + ": " + BenchReport.figures(r));
+        BenchReport.precisionRatios(results).forEach((corpus, ratios) -> log.println(corpus + " int8 / fp32: " + ratios));
+        log.println("wrote " + output.resolve("bench.json") + " and " + output.resolve("report.html"));
+    }
+
+    private static int taskCpus(SparkSession spark) {
+        return Math.max(1, spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
     }
 
     /**
