@@ -124,10 +124,10 @@ final class CorpusBench {
         }
     }
 
-    /** Each executor's best C, C one-session, D and D javax.imageio (empty when measured in the driver). */
+    /** Each executor's C, C one-session, D and D javax.imageio in their best rounds (empty when measured in the driver). */
     private static List<CorpusResult.ExecutorFigures> executorFigures(Best c, Best cAlt, Best d, Best dIo) {
         List<CorpusResult.ExecutorFigures> out = new ArrayList<>();
-        for (CeilingSite.ExecutorRate e : c.perExecutor.values()) {
+        for (CeilingSite.ExecutorRate e : c.executors()) {
             String id = e.executorId();
             out.add(new CorpusResult.ExecutorFigures(id, e.host(), e.tasks(), e.perSecond(), cAlt.executorBest(id),
                     d.executorBest(id), dIo.executorBest(id)));
@@ -155,10 +155,12 @@ final class CorpusBench {
                 .withDecodeMode(decodeMode).withBatchSize(batchSize);
     }
 
-    /** The best and every value of one figure over the rounds, and each executor's best. */
+    /**
+     * The best and every value of one figure over the rounds, and each executor's share of the
+     * best round (so that the executors' figures add up to the best, as they were measured together).
+     */
     private static final class Best {
         private final List<Double> values = new ArrayList<>();
-        private final java.util.Map<String, CeilingSite.ExecutorRate> perExecutor = new java.util.LinkedHashMap<>();
         private CeilingSite.Figure bestFigure;
 
         /** Records a value; true when it is the best so far. */
@@ -170,22 +172,24 @@ final class CorpusBench {
 
         /** Records a measured ceiling; true when it is the best so far. */
         boolean add(CeilingSite.Figure f) {
-            for (CeilingSite.ExecutorRate r : f.executors()) {
-                perExecutor.merge(r.executorId(), r, (a, b) -> b.perSecond() > a.perSecond() ? b : a);
-            }
             boolean best = add(f.perSecond());
             if (best) bestFigure = f;
             return best;
+        }
+
+        /** The executors of the best round (none when measured in the driver). */
+        List<CeilingSite.ExecutorRate> executors() {
+            return bestFigure == null ? List.of() : bestFigure.executors();
         }
 
         double best() {
             return values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
         }
 
-        /** The best rate of one executor over the rounds, NaN where it did not measure. */
+        /** One executor's rate in the best round, NaN where it did not measure. */
         double executorBest(String id) {
-            CeilingSite.ExecutorRate r = perExecutor.get(id);
-            return r == null ? Double.NaN : r.perSecond();
+            return executors().stream().filter(r -> r.executorId().equals(id)).mapToDouble(CeilingSite.ExecutorRate::perSecond)
+                    .findFirst().orElse(Double.NaN);
         }
 
         double last() {

@@ -16,9 +16,9 @@ import java.util.List;
  * @param e           the Spark job end to end: images / job wall time (listing, tasks, Parquet commit)
  * @param partitions  images/s of each task of the (best) job run, with its executor
  * @param rounds      every round's C, C one-session, D and E; the fields above are the best of each
- * @param executors   where the ceilings were measured on the executors: each one's best C, C
- *                    one-session, D and D javax.imageio (C and D above are their sums); empty when
- *                    they were measured in the driver
+ * @param executors   where the ceilings were measured on the executors: each one's C, C
+ *                    one-session, D and D javax.imageio in the best round of each (C and D above
+ *                    are their sums); empty when they were measured in the driver
  */
 record CorpusResult(
         String name,
@@ -43,7 +43,7 @@ record CorpusResult(
     record PartitionRate(int partition, String executor, long images, double imagesPerSecond) {}
 
     /**
-     * One executor's ceilings, each the best of its rounds (NaN where it did not measure one).
+     * One executor's ceilings, each its share of the figure's best round (NaN where it did not measure one).
      *
      * @param taskSlots the tasks that measured on it at once: its cores / {@code spark.task.cpus}
      */

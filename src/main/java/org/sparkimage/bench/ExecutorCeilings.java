@@ -200,11 +200,17 @@ final class ExecutorCeilings implements CeilingSite {
         return na != nb ? (na ? -1 : 1) : a.compareTo(b);
     }
 
+    /**
+     * Drops the executors' copies of this corpus's inputs, waiting until they are gone: a
+     * non-blocking destroy leaves removal requests in flight when the application stops right
+     * after, which Spark logs as errors. The driver's copies go with these objects (Spark's
+     * context cleaner).
+     */
     @Override
     public void close() {
-        tensors.destroy();
-        decodeSample.destroy();
-        imageioSample.destroy();
+        tensors.unpersist(true);
+        decodeSample.unpersist(true);
+        imageioSample.unpersist(true);
     }
 
     /** One barrier task: measures one figure in its executor JVM. */
