@@ -162,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
         return plan.local() ? runLocal(plan, dirs, model, run) : runOnCluster(plan, dirs, model, run);
     }
 
-    /** Today's single run: one session whose JVM is driver and executor. */
+    /** A local master's run: one session whose JVM is driver and executor. */
     private int runLocal(BenchPlan plan, List<Path> dirs, ModelBundle model, Map<String, Object> run) throws Exception {
         // A session that already runs (a test) is used and left running.
         boolean ownSession = SparkSession.getActiveSession().isEmpty();
@@ -170,10 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             int cores = spark.sparkContext().defaultParallelism();
             run.put("cores", cores);
-            CeilingSite.Factory sites = plan.ceilingsOn().equals(CeilingSite.DRIVER)
-                    ? DriverCeilings.factory(cores, DecodePath.of(model.card(), decodeMode), batchSize, minSeconds)
-                    : ExecutorCeilings.factory(new JavaSparkContext(spark.sparkContext()), model, 1, cores / taskCpus(spark), decodeMode,
-                            batchSize, minSeconds);
+            CeilingSite.Factory sites = sites(plan, spark, model, 1, Math.max(1, cores / taskCpus(spark)), cores);
             List<CorpusResult> results = measure(spark, model, sites, dirs, output.resolve("jobs"));
             Soak.Result soak = soakImages > 0 ? Soak.run(spark, dirs.get(0), soakImages, output, log) : null;
             ScalingCurve curve = new ScalingCurve(List.of(new ScalingCurve.Point(null, cores, results)));
@@ -199,10 +196,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (int n : plan.measuringOrder()) {
                 if (app != null) app.close();
                 app = FixedExecutors.start(master, n, plan.executorCores(), plan.jobJar(), plan.conf(), plan.executorWait(), log);
-                CeilingSite.Factory sites = plan.ceilingsOn().equals(CeilingSite.EXECUTORS)
-                        ? ExecutorCeilings.factory(app.jsc(), model, n, app.slotsEach(), decodeMode, batchSize, minSeconds)
-                        : DriverCeilings.factory(Runtime.getRuntime().availableProcessors(), DecodePath.of(model.card(), decodeMode),
-                                batchSize, minSeconds);
+                CeilingSite.Factory sites = sites(plan, app.spark(), model, n, app.slotsEach(), Runtime.getRuntime().availableProcessors());
                 List<CorpusResult> results = measure(app.spark(), model, sites, dirs,
                         output.resolve("jobs").resolve(n + "-executors"));
                 points.add(new ScalingCurve.Point(n, plan.executorCores(), results));
@@ -237,6 +231,22 @@ public final class BenchCommand implements Callable<Integer> {
         for (CorpusResult r : results) log.println(r.label() + ": " + BenchReport.figures(r));
         BenchReport.precisionRatios(results).forEach((corpus, ratios) -> log.println(corpus + " int8 / fp32: " + ratios));
         log.println("wrote " + output.resolve("bench.json") + " and " + output.resolve("report.html"));
+    }
+
+    /**
+     * Where this run measures C and D in {@code spark}'s application.
+     *
+     * @param executors   its executors
+     * @param slotsEach   task slots of each
+     * @param driverCores threads of a measurement in the driver
+     */
+    private CeilingSite.Factory sites(BenchPlan plan, SparkSession spark, ModelBundle model, int executors, int slotsEach,
+                                      int driverCores) {
+        if (plan.ceilingsOn().equals(CeilingSite.DRIVER)) {
+            return DriverCeilings.factory(driverCores, DecodePath.of(model.card(), decodeMode), batchSize, minSeconds);
+        }
+        return ExecutorCeilings.factory(JavaSparkContext.fromSparkContext(spark.sparkContext()), model, executors, slotsEach, decodeMode,
+                batchSize, minSeconds);
     }
 
     private static int taskCpus(SparkSession spark) {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.setup.SparkSessions;
 import org.sparkimage.setup.TableFormat;
@@ -90,10 +89,6 @@ final class FixedExecutors implements AutoCloseable {
 
     SparkSession spark() {
         return spark;
-    }
-
-    JavaSparkContext jsc() {
-        return JavaSparkContext.fromSparkContext(spark.sparkContext());
     }
 
     int executors() {
