@@ -2,6 +2,10 @@
 # Throughput benchmark: inference ceiling C, decode+preprocess ceiling D (and javax.imageio's),
 # end-to-end Spark job E and E/H with H = 1/(1/C + 1/D), per corpus, in one run.
 #   scripts/bench.sh --output <dir> [--corpus <dir>]... [--master local[2]] [--soak-images N]   (--help for all)
+#   scripts/bench.sh --output <dir> --corpus <dir> --master spark://host:7077 --executors 1,2,4 [--executor-cores K]
+# A cluster master gets the ceilings measured on its executors, one application per --executors
+# count, the shaded job jar shipped to them (spark.jars); docs/throughput.md, "Benchmarking a cluster".
+# --master yarn needs HADOOP_CONF_DIR, as scripts/submit.sh does.
 # Without --corpus it makes an ImageNet-sized and a camera-sized JPEG corpus (kept in
 # target/bench-corpora) from the photographs in --sources <dir>: by default the ones that ship with
 # the project (src/test/data/nsfw-mobilenetv2/images; the camera-sized corpus needs photos with a
@@ -28,4 +32,12 @@ case " $* " in
        sources=(--sources "$ROOT/src/test/data/nsfw-mobilenetv2/images")
      fi ;;
 esac
+master=$(master_arg "$@")
+bind_driver_for "$master"
+if [ "$master" = "yarn" ]; then
+  [ -n "${HADOOP_CONF_DIR:-}${YARN_CONF_DIR:-}" ] || { echo "bench.sh: --master yarn needs HADOOP_CONF_DIR" >&2; exit 2; }
+  # What spark-submit does: the Hadoop configuration on the driver's classpath, Spark's jars for the containers.
+  export EXTRA_CLASSPATH="${HADOOP_CONF_DIR:+$HADOOP_CONF_DIR:}${YARN_CONF_DIR:+$YARN_CONF_DIR:}"
+  set -- --conf "spark.yarn.jars=$(tr ':' ',' <<< "$(spark_classpath)")" "$@"
+fi
 run_main org.sparkimage.bench.BenchCommand ${sources[@]+"${sources[@]}"} "$@"

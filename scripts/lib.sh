@@ -28,16 +28,33 @@ spark_classpath() {
 
 # Runs a main class of the project in a local JVM (driver and, in local mode, executor), with the
 # classpath in an @argfile: ONNX Runtime 1.29 crashes on long command lines, and telemetry stays off.
-# DRIVER_MEMORY (default 4g) sizes the JVM.
+# DRIVER_MEMORY (default 4g) sizes the JVM; EXTRA_CLASSPATH (entries ending in ':') goes first.
 run_main() {
   local main=$1; shift
   local args
   args=$(mktemp)
-  printf -- '-cp\n%s\n' "$(runtime_classpath)" > "$args"
+  printf -- '-cp\n%s%s\n' "${EXTRA_CLASSPATH:-}" "$(runtime_classpath)" > "$args"
   export ORT_DISABLE_TELEMETRY=1
   local rc=0
   java $(module_flags) -Xmx"${DRIVER_MEMORY:-4g}" -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
     @"$args" "$main" "$@" || rc=$?
   rm -f "$args"
   return $rc
+}
+
+# The value of --master among the arguments, or nothing.
+master_arg() {
+  local prev="" a
+  for a in "$@"; do
+    [ "$prev" = "--master" ] && { printf '%s' "$a"; return; }
+    case "$a" in --master=*) printf '%s' "${a#--master=}"; return;; esac
+    prev="$a"
+  done
+}
+
+# A driver talking to a master on the loopback interface must itself be reachable there.
+bind_driver_for() {
+  case "$1" in
+    spark://127.0.0.1:*|spark://localhost:*) export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1};;
+  esac
 }

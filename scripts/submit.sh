@@ -13,12 +13,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/scripts/lib.sh"
 ensure_built
-master=""
-prev=""
-for a in "$@"; do
-  [ "$prev" = "--master" ] && master="$a"
-  prev="$a"
-done
+master=$(master_arg "$@")
 [ -n "$master" ] || { echo "submit.sh: --master <url> is required" >&2; exit 2; }
 export ORT_DISABLE_TELEMETRY=1
 submit_args=(--master "$master" --class org.sparkimage.cli.ClassifyCommand
@@ -35,10 +30,7 @@ if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
     ${SUBMIT_OPTS:-} "$JOB_JAR" "$@"
 fi
 
-# A driver talking to a master on the loopback interface must itself be reachable there.
-case "$master" in
-  spark://127.0.0.1:*|spark://localhost:*) export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1};;
-esac
+bind_driver_for "$master"
 classpath=$(spark_classpath)
 if [ "$master" = "yarn" ]; then
   # What spark-submit does: the Hadoop configuration folders go on the client's classpath.

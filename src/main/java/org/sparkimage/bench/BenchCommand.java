@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.core.Int8Models;
@@ -21,14 +22,19 @@ import org.sparkimage.setup.SparkSessions;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The benchmark job ({@code scripts/bench.sh}): per corpus the inference ceiling C, the
  * decode+preprocess ceiling D (and javax.imageio's for comparison) and the Spark job's end-to-end
- * throughput E, all in one run on one machine; optionally a long soak run for memory. Without
- * {@code --corpus} it makes two corpora from the reference photographs: ImageNet-sized and
- * camera-sized JPEGs ({@link CorpusMaker}).
+ * throughput E, all in one run; optionally a long soak run for memory. Without {@code --corpus} it
+ * makes two corpora from the reference photographs: ImageNet-sized and camera-sized JPEGs
+ * ({@link CorpusMaker}). With a local master C and D are measured in this JVM; with a cluster
+ * master on the executors ({@link ExecutorCeilings}), once per point of the scaling curve
+ * ({@code --executors}, one application each: {@link FixedExecutors}), the project's classes
+ * shipped to them in the job jar ({@link JobJar}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "spark-image-classifier 0.1.0",
         description = "Measures inference and decode ceilings and end-to-end job throughput; writes bench.json, Parquet and report.html.")
@@ -62,6 +68,28 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--master", defaultValue = "local[2]", description = "Spark master. Default: ${DEFAULT-VALUE}.")
     String master;
 
+    @Option(names = "--executors", split = ",", paramLabel = "N[,N...]",
+            description = "Cluster masters: the scaling curve's executor counts, one application each. Default: 1.")
+    List<Integer> executors = new ArrayList<>();
+
+    @Option(names = "--executor-cores", defaultValue = "1", description = "Cluster masters: cores of each executor. Default: ${DEFAULT-VALUE}.")
+    int executorCores;
+
+    @Option(names = "--executor-wait", defaultValue = "120", paramLabel = "SECONDS",
+            description = "How long each point waits for its executors before the run gives up (exit 2). Default: ${DEFAULT-VALUE}.")
+    double executorWait;
+
+    @Option(names = "--ceilings-on", paramLabel = "driver|executors",
+            description = "Where C and D are measured. Default: the driver for local masters, the executors otherwise.")
+    String ceilingsOn;
+
+    @Option(names = "--job-jar", paramLabel = "<jar>",
+            description = "Cluster masters: the jar shipped to executors (spark.jars). Default: the -job.jar beside the running classes.")
+    Path jobJar;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting of every application (repeatable).")
+    Map<String, String> conf = new LinkedHashMap<>();
+
     @Option(names = "--batch-size", defaultValue = "" + ClassifierSettings.DEFAULT_BATCH_SIZE,
             description = "Images per ONNX Runtime call, in the ceilings and the job. Default: ${DEFAULT-VALUE}.")
     int batchSize;
@@ -94,9 +122,9 @@ public final class BenchCommand implements Callable<Integer> {
     int soakImages;
 
     @Option(names = "--sweep", arity = "1..*", paramLabel = "NAME=V1,V2",
-            description = "Also measure E on the first corpus at every combination of batch=, threads= (per task), precision= and"
-                    + " decode= values, interleaved in --rounds rounds, and recommend one. E.g. --sweep batch=8,16,32 threads=1,2."
-                    + " Arguments can come from a file: @sweep.txt.")
+            description = "Local masters: also measure E on the first corpus at every combination of batch=, threads= (per task),"
+                    + " precision= and decode= values, interleaved in --rounds rounds, and recommend one. E.g. --sweep batch=8,16,32"
+                    + " threads=1,2. Arguments can come from a file: @sweep.txt.")
     List<String> sweep;
 
     @Option(names = "--core-hour-price", paramLabel = "P",
@@ -104,18 +132,35 @@ public final class BenchCommand implements Callable<Integer> {
     Double coreHourPrice;
 
     private final PrintStream log;
+    /** The settings sweep, or null. */
+    private SweepGrid grid;
+    /** The local run's application, which the sweep replaces when it needs another thread count. */
     private SparkSession current;
     private int currentThreads = 1;
+    private BenchPlan plan;
 
     BenchCommand(PrintStream log) {
         this.log = log;
     }
 
+    @Spec
+    CommandSpec spec;
+
+    /** The models measured, built in the first session (int8 calibration reads through its Hadoop settings). */
+    private List<CorpusBench.Variant> variants;
+    /** Those and the sweep's other precisions. */
+    private List<CorpusBench.Variant> allVariants;
+
     @Override
     public Integer call() throws Exception {
-        SweepGrid grid;
+        try {
+            plan = BenchPlan.resolve(master, ceilingsOn, executors, executorCores, executorWait, jobJar, soakImages, conf);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         try {
             grid = sweep == null ? null : SweepGrid.parse(sweep, new SweepGrid.Setting(batchSize, 1, precisions.get(0), decodeMode));
+            if (grid != null && !plan.local()) throw new IllegalArgumentException("--sweep runs on local masters only, not on " + master);
             if (coreHourPrice != null && !(coreHourPrice > 0)) throw new IllegalArgumentException("--core-hour-price must be > 0");
         } catch (IllegalArgumentException e) {
             log.println("bench: " + e.getMessage());
@@ -128,9 +173,27 @@ public final class BenchCommand implements Callable<Integer> {
             dirs.add(CorpusMaker.make(sources, CorpusMaker.Kind.CAMERA, cameraImages, cameraUnique,
                     cache.resolve("camera-" + cameraImages + "-of-" + cameraUnique)));
         }
+        ModelBundle model = ModelBundle.resolve("default", null);
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("master", master);
+        run.put("ceilings_measured_on", plan.ceilingsOn());
+        run.put("batch_size", batchSize);
+        run.put("decode", decodeMode.toString());
+        run.put("model", model.card().name() + " (" + model.sha256().substring(0, 12) + ")");
+        run.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        run.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        run.put("available_processors", Runtime.getRuntime().availableProcessors());
+        run.put("started", java.time.Instant.now().toString());
+        run.put("precisions", precisions.stream().map(Precision::toString).toList());
+        if (coreHourPrice != null) run.put("core_hour_price", coreHourPrice);
+        return plan.local() ? runLocal(plan, dirs, model, run) : runOnCluster(plan, dirs, model, run);
+    }
+
+    /** A local master's run: one session whose JVM is driver and executor. */
+    private int runLocal(BenchPlan plan, List<Path> dirs, ModelBundle model, Map<String, Object> run) throws Exception {
         // A session that already runs (a test) is used and left running.
         boolean ownSession = SparkSession.getActiveSession().isEmpty();
-        SparkSession spark = SparkSessions.start("bench", master, Map.of());
+        SparkSession spark = SparkSessions.start("bench", master, plan.conf());
         current = spark;
         try {
             int cores = spark.sparkContext().defaultParallelism();
@@ -141,47 +204,28 @@ public final class BenchCommand implements Callable<Integer> {
                     return 2;
                 }
             }
-            ModelBundle model = ModelBundle.resolve("default", null);
-            java.util.Set<Precision> built = new java.util.LinkedHashSet<>(precisions);
-            if (grid != null) grid.settings().forEach(st -> built.add(st.precision()));
-            List<CorpusBench.Variant> all = variants(model, spark, built);
-            List<CorpusBench.Variant> variants = all.stream().filter(v -> precisions.contains(Precision.parse(v.precision()))).toList();
-            Map<String, Object> run = new LinkedHashMap<>();
-            run.put("master", master);
             run.put("cores", cores);
-            run.put("batch_size", batchSize);
-            run.put("decode", decodeMode.toString());
-            run.put("model", model.card().name() + " (" + model.sha256().substring(0, 12) + ")");
-            run.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-            run.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-            run.put("available_processors", Runtime.getRuntime().availableProcessors());
-            run.put("started", java.time.Instant.now().toString());
-            run.put("precisions", precisions.stream().map(Precision::toString).toList());
-            CorpusBench bench = new CorpusBench(spark, variants, cores, batchSize, decodeMode, minSeconds, imageioSample, rounds,
-                    CorpusScan.defaultSampleBytes(), log);
-            List<CorpusResult> results = new ArrayList<>();
-            for (Path dir : dirs) results.addAll(bench.run(dir, output.resolve("jobs").resolve(dir.getFileName().toString())));
+            CeilingSite.Factory sites = sites(plan, spark, model, 1, Math.max(1, cores / taskCpus(spark)), cores);
+            List<CorpusResult> results = measure(spark, model, sites, dirs, output.resolve("jobs"));
             Soak.Result soak = soakImages > 0 ? Soak.run(spark, dirs.get(0), soakImages, output, log) : null;
-            Sweep.Result swept = null;
-            if (grid != null) {
-                Map<Precision, String> jobModels = new java.util.EnumMap<>(Precision.class);
-                for (CorpusBench.Variant v : all) jobModels.put(Precision.parse(v.precision()), v.jobModel());
-                swept = new Sweep(this::sessionWithThreads, jobModels, log).run(grid, dirs.get(0), rounds,
-                        output.resolve("jobs").resolve("sweep"));
-                log.println("sweep: " + swept.recommendation());
-            }
-            if (coreHourPrice != null) run.put("core_hour_price", coreHourPrice);
-            BenchReport.write(current, output, run, results, soak, swept);
-            for (CorpusResult r : results) {
-                log.println(r.label() + ": " + BenchReport.figures(r));
-                log.println(r.label() + ": " + BenchReport.bottleneck(r, run).line());
-            }
-            BenchReport.precisionRatios(results).forEach((corpus, ratios) -> log.println(corpus + " int8 / fp32: " + ratios));
-            log.println("wrote " + output.resolve("bench.json") + " and " + output.resolve("report.html"));
+            Sweep.Result swept = grid == null ? null : sweep(dirs.get(0));
+            ScalingCurve curve = new ScalingCurve(List.of(new ScalingCurve.Point(null, cores, results)));
+            BenchReport.write(current, output, run, curve, soak, swept);
+            logSummary(results, cores);
             return 0;
         } finally {
             if (ownSession || current != spark) current.stop();
         }
+    }
+
+    /** The settings sweep on {@code corpus}, each precision's model the one the corpora were measured with. */
+    private Sweep.Result sweep(Path corpus) throws Exception {
+        Map<Precision, String> jobModels = new java.util.EnumMap<>(Precision.class);
+        for (CorpusBench.Variant v : allVariants) jobModels.put(Precision.parse(v.precision()), v.jobModel());
+        Sweep.Result swept = new Sweep(this::sessionWithThreads, jobModels, log).run(grid, corpus, rounds,
+                output.resolve("jobs").resolve("sweep"));
+        log.println("sweep: " + swept.recommendation());
+        return swept;
     }
 
     /**
@@ -193,9 +237,90 @@ public final class BenchCommand implements Callable<Integer> {
         if (threads == currentThreads) return current;
         current.stop();
         EngineRegistry.closeAll();
-        current = SparkSessions.start("bench-sweep-threads-" + threads, master, Map.of("spark.task.cpus", String.valueOf(threads)));
+        Map<String, String> conf = new LinkedHashMap<>(plan.conf());
+        conf.put("spark.task.cpus", String.valueOf(threads));
+        current = SparkSessions.start("bench-sweep-threads-" + threads, master, conf);
         currentThreads = threads;
         return current;
+    }
+
+    /**
+     * One application per point of the scaling curve, each with its own executors, ceilings and
+     * jobs; the report only once every point is measured (a run cut short writes none).
+     */
+    private int runOnCluster(BenchPlan plan, List<Path> dirs, ModelBundle model, Map<String, Object> run) throws Exception {
+        run.put("executor_cores", plan.executorCores());
+        run.put("executors", plan.executors());
+        run.put("job_jar", plan.jobJar().toString());
+        List<ScalingCurve.Point> points = new ArrayList<>();
+        FixedExecutors app = null;
+        try {
+            for (int n : plan.measuringOrder()) {
+                if (app != null) app.close();
+                app = FixedExecutors.start(master, n, plan.executorCores(), plan.jobJar(), plan.conf(), plan.executorWait(), log);
+                CeilingSite.Factory sites = sites(plan, app.spark(), model, n, app.slotsEach(), Runtime.getRuntime().availableProcessors());
+                List<CorpusResult> results = measure(app.spark(), model, sites, dirs,
+                        output.resolve("jobs").resolve(n + "-executors"));
+                points.add(new ScalingCurve.Point(n, plan.executorCores(), results));
+            }
+            ScalingCurve curve = new ScalingCurve(points);
+            BenchReport.write(app.spark(), output, run, curve, null, null);
+            logSummary(curve.largest().results(), curve.largest().cores());
+            curve.rows().forEach((label, rows) -> rows.forEach(r -> log.printf(java.util.Locale.ROOT,
+                    "%s with %d executor(s): E %.1f images/s (rounds %s), %.1f per core, efficiency %.2f%n", label, r.executors(),
+                    r.e(), java.util.Arrays.toString(r.eRounds()), r.perCore(), r.efficiency())));
+            return 0;
+        } catch (FixedExecutors.Shortage e) {
+            log.println("bench: " + e.getMessage());
+            return 2;
+        } finally {
+            if (app != null) app.close();
+        }
+    }
+
+    /** Every corpus, every variant, in {@code spark}, the ceilings measured by {@code sites}. */
+    private List<CorpusResult> measure(SparkSession spark, ModelBundle model, CeilingSite.Factory sites, List<Path> dirs, Path jobs)
+            throws Exception {
+        if (allVariants == null) {
+            java.util.Set<Precision> wanted = new java.util.LinkedHashSet<>(precisions);
+            if (grid != null) grid.settings().forEach(st -> wanted.add(st.precision()));
+            allVariants = variants(model, spark, wanted);
+            variants = allVariants.stream().filter(v -> precisions.contains(Precision.parse(v.precision()))).toList();
+        }
+        CorpusBench bench = new CorpusBench(spark, variants, sites, batchSize, decodeMode, imageioSample, rounds,
+                sites.sampleBytes(), log);
+        List<CorpusResult> results = new ArrayList<>();
+        for (Path dir : dirs) results.addAll(bench.run(dir, jobs.resolve(dir.getFileName().toString())));
+        return results;
+    }
+
+    private void logSummary(List<CorpusResult> results, int cores) {
+        for (CorpusResult r : results) {
+            log.println(r.label() + ": " + BenchReport.figures(r));
+            log.println(r.label() + ": " + BenchReport.bottleneck(r, cores).line());
+        }
+        BenchReport.precisionRatios(results).forEach((corpus, ratios) -> log.println(corpus + " int8 / fp32: " + ratios));
+        log.println("wrote " + output.resolve("bench.json") + " and " + output.resolve("report.html"));
+    }
+
+    /**
+     * Where this run measures C and D in {@code spark}'s application.
+     *
+     * @param executors   its executors
+     * @param slotsEach   task slots of each
+     * @param driverCores threads of a measurement in the driver
+     */
+    private CeilingSite.Factory sites(BenchPlan plan, SparkSession spark, ModelBundle model, int executors, int slotsEach,
+                                      int driverCores) {
+        if (plan.ceilingsOn().equals(CeilingSite.DRIVER)) {
+            return DriverCeilings.factory(driverCores, DecodePath.of(model.card(), decodeMode), batchSize, minSeconds);
+        }
+        return ExecutorCeilings.factory(JavaSparkContext.fromSparkContext(spark.sparkContext()), model, executors, slotsEach, decodeMode,
+                batchSize, minSeconds);
+    }
+
+    private static int taskCpus(SparkSession spark) {
+        return Math.max(1, spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
     }
 
     /**

@@ -17,8 +17,9 @@ import org.sparkimage.image.Preprocessor;
 import org.sparkimage.image.ScaleHint;
 
 /**
- * The two ceilings a CPU-shared pipeline is bounded by, measured outside Spark with all cores:
- * inference alone on ready tensors (C) and decode+preprocess alone (D).
+ * The two ceilings a CPU-shared pipeline is bounded by, measured outside the job: inference alone
+ * on ready tensors (C) and decode+preprocess alone (D). In the driver with all cores, or inside
+ * Spark tasks on the executors ({@link ExecutorCeilings}), one caller per task there.
  */
 final class Ceilings {
     /** Images per second over a measured interval, and per-image latencies where recorded (ms). */
@@ -28,6 +29,21 @@ final class Ceilings {
         }
     }
 
+    /**
+     * Called once all warming is done, right before the timed interval starts: executor tasks
+     * measuring at the same time wait there for each other, so that their intervals overlap.
+     */
+    @FunctionalInterface
+    interface StartGate {
+        /** Starts at once. */
+        StartGate NONE = () -> { };
+
+        void await() throws Exception;
+    }
+
+    /** Files decoded before a gated decode measurement starts. */
+    private static final int WARM_UP_FILES = 8;
+
     private Ceilings() {
     }
 
@@ -36,11 +52,18 @@ final class Ceilings {
      * {@code engine} until {@code minSeconds} have passed (after one warm-up batch each).
      */
     static Rate inference(OrtEngine engine, FloatBuffer tensors, int batch, int callers, double minSeconds) throws Exception {
+        return inference(engine, tensors, batch, callers, minSeconds, StartGate.NONE);
+    }
+
+    /** {@link #inference(OrtEngine, FloatBuffer, int, int, double)}, timing from when {@code gate} opens. */
+    static Rate inference(OrtEngine engine, FloatBuffer tensors, int batch, int callers, double minSeconds, StartGate gate)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
             List<Future<?>> warm = new ArrayList<>();
             for (int t = 0; t < callers; t++) warm.add(pool.submit(() -> engine.run(tensors, batch, false)));
             for (Future<?> f : warm) f.get();
+            gate.await();
             long deadline = System.nanoTime() + (long) (minSeconds * 1e9);
             AtomicInteger runs = new AtomicInteger();
             long t0 = System.nanoTime();
@@ -67,6 +90,28 @@ final class Ceilings {
      */
     static Rate decode(ImageDecoder decoder, ScaleHint hint, Preprocessor pre, List<byte[]> files, int threads,
                        double minSeconds) throws Exception {
+        return decode(decoder, hint, pre, files, threads, minSeconds, StartGate.NONE);
+    }
+
+    /**
+     * {@link #decode(ImageDecoder, ScaleHint, Preprocessor, List, int, double)}, timing from when
+     * {@code gate} opens; a warm-up pass over a few files comes first (executor JVMs start cold, and
+     * a barrier-synchronised start must not leave one task compiling while another measures).
+     */
+    static Rate decode(ImageDecoder decoder, ScaleHint hint, Preprocessor pre, List<byte[]> files, int threads,
+                       double minSeconds, StartGate gate) throws Exception {
+        if (gate != StartGate.NONE) {
+            FloatBuffer tensor = ByteBuffer.allocateDirect(pre.card().tensorSize() * Float.BYTES)
+                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (byte[] f : files.subList(0, Math.min(files.size(), WARM_UP_FILES))) {
+                try {
+                    pre.write(decoder.decode(f, hint).pixels(), tensor, 0);
+                } catch (ImageDecodeException e) {
+                    // as in the timed passes
+                }
+            }
+            gate.await();
+        }
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             long t0 = System.nanoTime();

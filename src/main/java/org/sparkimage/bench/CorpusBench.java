@@ -11,23 +11,17 @@ import java.util.stream.Stream;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.core.ModelBundle;
-import org.sparkimage.engine.EngineRegistry;
-import org.sparkimage.engine.OrtEngine;
-import org.sparkimage.image.DecodeLimits;
 import org.sparkimage.image.DecodeMode;
-import org.sparkimage.image.GuardedImageDecoder;
-import org.sparkimage.image.Preprocessor;
-import org.sparkimage.image.ScaleHint;
 import org.sparkimage.job.ClassificationJob;
 import org.sparkimage.output.JobSummary;
 import org.sparkimage.setup.JobOptions;
 
 /**
- * Measures C, D (the job's decode mode, and javax.imageio) and E on one corpus, in this JVM, for one or more
+ * Measures C, D (the job's decode mode, and javax.imageio) and E on one corpus for one or more
  * variants of the model (fp32, int8): C and E per variant, D once per round (decoding does not
- * depend on the model's precision).
+ * depend on the model's precision). Where C and D are measured is the {@link CeilingSite}'s
+ * business: in this JVM, or on the executors E runs on.
  */
 final class CorpusBench {
     /**
@@ -41,30 +35,30 @@ final class CorpusBench {
 
     private final SparkSession spark;
     private final List<Variant> variants;
-    private final ModelBundle model;
-    private final int cores;
+    private final CeilingSite.Factory sites;
+    private final DecodePath path;
     private final int batchSize;
     private final DecodeMode decodeMode;
-    private final double minSeconds;
     private final int imageioSample;
     private final int rounds;
     private final long sampleBytes;
     private final PrintStream log;
 
     /**
+     * @param sites       where C and D are measured
      * @param sampleBytes the encoded bytes of the files D decodes over and over (the corpus itself is
      *                    only streamed: memory does not grow with it)
      */
-    CorpusBench(SparkSession spark, List<Variant> variants, int cores, int batchSize, DecodeMode decodeMode, double minSeconds,
+    CorpusBench(SparkSession spark, List<Variant> variants, CeilingSite.Factory sites, int batchSize, DecodeMode decodeMode,
                 int imageioSample, int rounds, long sampleBytes, PrintStream log) {
-        this.decodeMode = decodeMode;
         if (variants.isEmpty()) throw new IllegalArgumentException("no model to measure");
         this.spark = spark;
         this.variants = List.copyOf(variants);
-        this.model = variants.get(0).model(); // decoding and preprocessing follow its card (the same for every variant)
-        this.cores = cores;
+        this.sites = sites;
+        // decoding and preprocessing follow the first variant's card (the same for every variant)
+        this.path = DecodePath.of(variants.get(0).model().card(), decodeMode);
         this.batchSize = batchSize;
-        this.minSeconds = minSeconds;
+        this.decodeMode = decodeMode;
         this.imageioSample = imageioSample;
         this.rounds = rounds;
         this.sampleBytes = sampleBytes;
@@ -74,76 +68,85 @@ final class CorpusBench {
     /** One result per variant, in the order of the variants. */
     List<CorpusResult> run(Path corpus, Path jobOutput) throws Exception {
         String name = corpus.getFileName().toString();
-        Preprocessor pre = new Preprocessor(model.card());
-        GuardedImageDecoder decoder = new GuardedImageDecoder(DecodeLimits.DEFAULT, model.card().preprocess().background());
-        ScaleHint hint = decodeMode.hint(pre.scaleHint());
-        CorpusScan scan = CorpusScan.of(corpus, decoder, hint, pre, batchSize, sampleBytes);
+        CorpusScan scan = CorpusScan.of(corpus, path.guarded(), path.hint(), path.pre(), batchSize, sampleBytes);
         List<byte[]> files = scan.decodeSample();
-        log.printf("%s: %d files, %.1f MP on average; D decodes %d of them (%.0f MB)%n", name, scan.files().size(),
-                scan.megapixels(), files.size(), files.stream().mapToLong(f -> f.length).sum() / 1e6);
+        log.printf("%s: %d files, %.1f MP on average; D decodes %d of them (%.0f MB), measured on the %s%n", name,
+                scan.files().size(), scan.megapixels(), files.size(), files.stream().mapToLong(f -> f.length).sum() / 1e6,
+                sites.name());
 
         List<byte[]> subset = files.subList(0, Math.min(files.size(), imageioSample));
-        List<Measured> measured = new ArrayList<>();
-        for (Variant v : variants) {
-            // The job's settings: one session per JVM (the registry's), one intra-op thread per task, a caller per core.
-            measured.add(new Measured(v, EngineRegistry.get(v.model().sha256(), v.model()::bytes, v.model().card(), 1)));
-            warmUp(corpus, v, jobOutput.resolveSibling(name + "-warm-up"));
-        }
+        try (CeilingSite site = sites.open(scan, files, subset)) {
+            List<Measured> measured = new ArrayList<>();
+            for (Variant v : variants) {
+                measured.add(new Measured(v));
+                warmUp(corpus, v, jobOutput.resolveSibling(name + "-warm-up"));
+            }
 
-        // Rounds of C, D, E in turn; each figure is the best of its rounds. Other load on the machine
-        // only ever slows a measurement down, and interleaving keeps a burst of it from hitting one
-        // figure only (E over H compares figures measured minutes apart).
-        Best d = new Best();
-        Ceilings.Rate bestD = null;
-        for (int round = 1; round <= rounds; round++) {
-            for (Measured m : measured) {
-                m.c.add(Ceilings.inference(m.shared, scan.tensors(), batchSize, cores, minSeconds).perSecond());
-                try (OrtEngine wide = new OrtEngine(m.variant.model().bytes(), m.variant.model().card(), cores)) {
-                    m.cAlt.add(Ceilings.inference(wide, scan.tensors(), batchSize, 1, minSeconds).perSecond());
+            // Rounds of C, D, E in turn; each figure is the best of its rounds. Other load on the machine
+            // only ever slows a measurement down, and interleaving keeps a burst of it from hitting one
+            // figure only (E over H compares figures measured minutes apart).
+            Best d = new Best();
+            CeilingSite.Figure bestD = null;
+            for (int round = 1; round <= rounds; round++) {
+                for (Measured m : measured) {
+                    m.c.add(site.inference(m.variant));
+                    m.cAlt.add(site.inferenceOneSession(m.variant));
+                }
+                CeilingSite.Figure dr = site.decode();
+                if (d.add(dr)) bestD = dr;
+                for (Measured m : measured) {
+                    Path roundOutput = jobOutput.resolve(m.variant.precision()).resolve("round-" + round);
+                    deleteRecursively(roundOutput);
+                    JobSummary job = ClassificationJob.run(spark, jobOptions(corpus, m.variant, roundOutput), log);
+                    if (m.e.add(job.counts().images() / job.wallSeconds())) {
+                        m.bestJob = job;
+                        m.bestOutput = roundOutput;
+                    }
+                    log.printf("  round %d %s: C %.1f (one session x all threads: %.1f), D %.1f, E %.1f images/s%n", round,
+                            m.variant.precision(), m.c.last(), m.cAlt.last(), d.last(), m.e.last());
                 }
             }
-            Ceilings.Rate dr = Ceilings.decode(decoder, hint, pre, files, cores, minSeconds);
-            if (d.add(dr.perSecond())) bestD = dr;
-            for (Measured m : measured) {
-                Path roundOutput = jobOutput.resolve(m.variant.precision()).resolve("round-" + round);
-                deleteRecursively(roundOutput);
-                JobSummary job = ClassificationJob.run(spark, jobOptions(corpus, m.variant, roundOutput), log);
-                if (m.e.add(job.counts().images() / job.wallSeconds())) {
-                    m.bestJob = job;
-                    m.bestOutput = roundOutput;
-                }
-                log.printf("  round %d %s: C %.1f (one session x %d threads: %.1f), D %.1f, E %.1f images/s%n", round,
-                        m.variant.precision(), m.c.last(), cores, m.cAlt.last(), d.last(), m.e.last());
-            }
-        }
-        Ceilings.Rate dIo = Ceilings.decode(decoder.withoutNativeJpeg(), ScaleHint.FULL_RESOLUTION, pre, subset, cores, minSeconds);
-        log.printf("  javax.imageio full decode (%d files): %.1f images/s%n", subset.size(), dIo.perSecond());
+            Best dIo = new Best();
+            dIo.add(site.decodeImageio());
+            log.printf("  javax.imageio full decode (%d files): %.1f images/s%n", subset.size(), dIo.last());
 
-        List<CorpusResult> results = new ArrayList<>();
-        for (Measured m : measured) {
-            JobSummary.StageSeconds st = m.bestJob.stageSeconds();
-            results.add(new CorpusResult(name, m.variant.precision(), corpus.toString(), scan.files().size(), scan.megapixels(),
-                    m.c.best(), m.cAlt.best(), d.best(), dIo.perSecond(), m.e.best(), m.bestJob.wallSeconds(),
-                    new double[] {st.read(), st.decodePreprocess(), st.inferenceWait(), st.write()},
-                    partitionRates(m.bestOutput.resolve("stats")), bestD.latenciesMs(), dIo.latenciesMs(),
-                    new double[][] {m.c.all(), m.cAlt.all(), d.all(), m.e.all()}));
+            List<CorpusResult> results = new ArrayList<>();
+            for (Measured m : measured) {
+                JobSummary.StageSeconds st = m.bestJob.stageSeconds();
+                results.add(new CorpusResult(name, m.variant.precision(), corpus.toString(), scan.files().size(), scan.megapixels(),
+                        m.c.best(), m.cAlt.best(), d.best(), dIo.best(), m.e.best(), m.bestJob.wallSeconds(),
+                        new double[] {st.read(), st.decodePreprocess(), st.inferenceWait(), st.write()},
+                        partitionRates(m.bestOutput.resolve("stats")), bestD.latenciesMs(), dIo.bestFigure.latenciesMs(),
+                        new double[][] {m.c.all(), m.cAlt.all(), d.all(), m.e.all()},
+                        executorFigures(m.c, m.cAlt, d, dIo)));
+            }
+            return results;
         }
-        return results;
     }
 
-    /** One variant's session and figures over the rounds. */
+    /** Each executor's C, C one-session, D and D javax.imageio in their best rounds (empty when measured in the driver). */
+    private static List<CorpusResult.ExecutorFigures> executorFigures(Best c, Best cAlt, Best d, Best dIo) {
+        List<CorpusResult.ExecutorFigures> out = new ArrayList<>();
+        for (CeilingSite.ExecutorRate e : c.executors()) {
+            String id = e.executorId();
+            out.add(new CorpusResult.ExecutorFigures(id, e.host(), e.tasks(), e.perSecond(), cAlt.executorBest(id),
+                    d.executorBest(id), dIo.executorBest(id)));
+        }
+        out.sort(java.util.Comparator.comparing(CorpusResult.ExecutorFigures::id, ExecutorCeilings::byNumber));
+        return out;
+    }
+
+    /** One variant's figures over the rounds. */
     private static final class Measured {
         final Variant variant;
-        final OrtEngine shared;
         final Best c = new Best();
         final Best cAlt = new Best();
         final Best e = new Best();
         JobSummary bestJob;
         Path bestOutput;
 
-        Measured(Variant variant, OrtEngine shared) {
+        Measured(Variant variant) {
             this.variant = variant;
-            this.shared = shared;
         }
     }
 
@@ -152,9 +155,13 @@ final class CorpusBench {
                 .withDecodeMode(decodeMode).withBatchSize(batchSize);
     }
 
-    /** The best and every value of one figure over the rounds. */
+    /**
+     * The best and every value of one figure over the rounds, and each executor's share of the
+     * best round (so that the executors' figures add up to the best, as they were measured together).
+     */
     private static final class Best {
         private final List<Double> values = new ArrayList<>();
+        private CeilingSite.Figure bestFigure;
 
         /** Records a value; true when it is the best so far. */
         boolean add(double v) {
@@ -163,8 +170,26 @@ final class CorpusBench {
             return best;
         }
 
+        /** Records a measured ceiling; true when it is the best so far. */
+        boolean add(CeilingSite.Figure f) {
+            boolean best = add(f.perSecond());
+            if (best) bestFigure = f;
+            return best;
+        }
+
+        /** The executors of the best round (none when measured in the driver). */
+        List<CeilingSite.ExecutorRate> executors() {
+            return bestFigure == null ? List.of() : bestFigure.executors();
+        }
+
         double best() {
             return values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        }
+
+        /** One executor's rate in the best round, NaN where it did not measure. */
+        double executorBest(String id) {
+            return executors().stream().filter(r -> r.executorId().equals(id)).mapToDouble(CeilingSite.ExecutorRate::perSecond)
+                    .findFirst().orElse(Double.NaN);
         }
 
         double last() {

@@ -16,6 +16,9 @@ import java.util.List;
  * @param e           the Spark job end to end: images / job wall time (listing, tasks, Parquet commit)
  * @param partitions  images/s of each task of the (best) job run, with its executor
  * @param rounds      every round's C, C one-session, D and E; the fields above are the best of each
+ * @param executors   where the ceilings were measured on the executors: each one's C, C
+ *                    one-session, D and D javax.imageio in the best round of each (C and D above
+ *                    are their sums); empty when they were measured in the driver
  */
 record CorpusResult(
         String name,
@@ -33,10 +36,28 @@ record CorpusResult(
         List<PartitionRate> partitions,
         double[] latenciesMs,
         double[] latenciesImageioMs,
-        double[][] rounds) {
+        double[][] rounds,
+        List<ExecutorFigures> executors) {
 
     /** One task of the job. */
     record PartitionRate(int partition, String executor, long images, double imagesPerSecond) {}
+
+    /**
+     * One executor's ceilings, each its share of the figure's best round (NaN where it did not measure one).
+     *
+     * @param taskSlots the tasks that measured on it at once: its cores / {@code spark.task.cpus}
+     */
+    record ExecutorFigures(String id, String host, int taskSlots, double c, double cOneSession, double d, double dImageio) {
+        /** 1/(1/C + 1/D) of this executor alone. */
+        double h() {
+            return 1 / (1 / c + 1 / d);
+        }
+    }
+
+    /** Images the (best) job's tasks handled on executor {@code id}. */
+    long jobImagesOn(String id) {
+        return partitions.stream().filter(p -> id.equals(p.executor())).mapToLong(PartitionRate::images).sum();
+    }
 
     static final String[] STAGES = {"read", "decode+preprocess", "inference wait", "write/other"};
 

@@ -8,6 +8,7 @@ final class SvgCharts {
     private static final String[] COLORS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"};
     private static final int W = 720;
     private static final int ROW = 22;
+    private static final int MARKED_POINTS = 20;
 
     /** One labelled value. */
     record Bar(String label, double value) {}
@@ -17,6 +18,9 @@ final class SvgCharts {
 
     /** A named line of (x, y) points. */
     record Series(String name, double[] x, double[] y) {}
+
+    /** Vertical bars from {@code lo} to {@code hi} at each {@code x}: the spread behind a plotted value. */
+    record Range(double[] x, double[] lo, double[] hi) {}
 
     private SvgCharts() {
     }
@@ -104,12 +108,18 @@ final class SvgCharts {
     }
 
     static String lines(String title, String xUnit, String yUnit, List<Series> series) {
+        return lines(title, xUnit, yUnit, series, List.of());
+    }
+
+    /** Lines, with range bars (drawn in grey, with end ticks) over them. */
+    static String lines(String title, String xUnit, String yUnit, List<Series> series, List<Range> ranges) {
         double xmax = 1;
         double ymax = 1;
         for (Series s : series) {
             for (double v : s.x()) xmax = Math.max(xmax, v);
             for (double v : s.y()) ymax = Math.max(ymax, v);
         }
+        for (Range r : ranges) for (double v : r.hi()) ymax = Math.max(ymax, v);
         int h = 260;
         int plotW = W - 90;
         int plotH = h - 70;
@@ -126,6 +136,21 @@ final class SvgCharts {
             }
             b.append(String.format("<path d='%s' fill='none' stroke='%s' stroke-width='1.5'/>", path, COLORS[k % COLORS.length]));
             b.append(text(70 + k * 170, 24, s.name(), "start").replace("<text", "<text fill='" + COLORS[k % COLORS.length] + "'"));
+            // markers on short series only (a scaling curve's points, not a memory trace's samples)
+            for (int i = 0; i < s.x().length && s.x().length <= MARKED_POINTS; i++) {
+                if (s.y()[i] < 0) continue;
+                b.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%.1f' r='3' fill='%s'/>", 60 + s.x()[i] / xmax * plotW,
+                        30 + plotH - s.y()[i] / ymax * plotH, COLORS[k % COLORS.length]));
+            }
+        }
+        for (Range r : ranges) {
+            for (int i = 0; i < r.x().length; i++) {
+                double x = 60 + r.x()[i] / xmax * plotW;
+                double lo = 30 + plotH - r.lo()[i] / ymax * plotH;
+                double hi = 30 + plotH - r.hi()[i] / ymax * plotH;
+                b.append(String.format(Locale.ROOT, "<path d='M%.1f,%.1fL%.1f,%.1fM%.1f,%.1fL%.1f,%.1fM%.1f,%.1fL%.1f,%.1f' stroke='#555'/>",
+                        x, lo, x, hi, x - 4, lo, x + 4, lo, x - 4, hi, x + 4, hi));
+            }
         }
         b.append(text(60, 30 + plotH + 15, "0", "middle")).append(text(60 + plotW, 30 + plotH + 15, fmt(xmax) + " " + xUnit, "end"));
         b.append(text(55, 40, fmt(ymax) + " " + yUnit, "end")).append(text(55, 30 + plotH, "0", "end"));

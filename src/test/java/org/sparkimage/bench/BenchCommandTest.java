@@ -79,7 +79,9 @@ class BenchCommandTest {
         assertEquals(0, exit, log.toString(StandardCharsets.UTF_8));
 
         Map<?, ?> bench = (Map<?, ?>) TestJson.parse(Files.readString(out.resolve("bench.json")));
+        assertEquals("driver", bench.get("ceilings_measured_on"), "a local master measures C and D in its one JVM");
         Map<?, ?> figures = (Map<?, ?>) ((Map<?, ?>) bench.get("corpora")).get("imagenet-12");
+        assertFalse(figures.containsKey("executors"), "no executor figures when measured in the driver");
         for (String key : new String[] {"C", "D", "E", "H", "E_over_H", "D_imageio"}) {
             assertTrue(figures.get(key) instanceof Double d && d > 0, key + " = " + figures.get(key));
         }
@@ -102,6 +104,57 @@ class BenchCommandTest {
         assertTrue(html.contains("imagenet-12"));
         assertTrue(html.split("<svg").length - 1 >= 5, "plots in the report");
         assertTrue(html.contains("per task") && html.contains("latency") && html.contains("Memory"));
+    }
+
+    /**
+     * The executor path (one barrier task per task slot, timed from a common start) in local mode,
+     * where the one executor is the driver JVM with its two slots: the figures come back per
+     * executor and add up to the run's.
+     */
+    @Test
+    void measuresTheCeilingsInsideSparkTasksWhenAsked() throws Exception {
+        TestSpark.session();
+        Path corpus = CorpusMaker.make(Path.of("samples"), CorpusMaker.Kind.IMAGENET, 6, tmp.resolve("imagenet-6"));
+        Path out = tmp.resolve("bench-executors");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int exit = BenchCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), "--output", out.toString(),
+                "--corpus", corpus.toString(), "--master", "local[2]", "--min-seconds", "0.2", "--imageio-sample", "2",
+                "--rounds", "1", "--ceilings-on", "executors");
+        assertEquals(0, exit, log.toString(StandardCharsets.UTF_8));
+        Map<?, ?> bench = (Map<?, ?>) TestJson.parse(Files.readString(out.resolve("bench.json")));
+        assertEquals("executors", bench.get("ceilings_measured_on"));
+        Map<?, ?> figures = (Map<?, ?>) ((Map<?, ?>) bench.get("corpora")).get("imagenet-6");
+        List<?> executors = (List<?>) figures.get("executors");
+        assertEquals(1, executors.size(), executors.toString());
+        Map<?, ?> driver = (Map<?, ?>) executors.get(0);
+        assertEquals("driver", driver.get("id"));
+        assertEquals(2.0, driver.get("task_slots"));
+        assertEquals(6.0, driver.get("E_images"));
+        for (String key : new String[] {"C", "D", "C_one_session_all_threads", "D_imageio"}) {
+            assertTrue(driver.get(key) instanceof Double v && v > 0, key + " = " + driver.get(key));
+            assertEquals((Double) figures.get(key), (Double) driver.get(key), 1e-3, key + ": one executor's figure is the run's");
+        }
+        assertFalse(bench.containsKey("scaling"), "a local run has no scaling curve");
+    }
+
+    @Test
+    void refusesOptionsThatNeedAClusterMaster() throws Exception {
+        for (String[] args : List.of(new String[] {"--executors", "1,2"}, new String[] {"--ceilings-on", "gpu"})) {
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            List<String> all = new java.util.ArrayList<>(List.of("--output", tmp.resolve("refused").toString(), "--master", "local[2]"));
+            all.addAll(List.of(args));
+            PrintStream err = System.err;
+            ByteArrayOutputStream errors = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+            try {
+                assertEquals(2, BenchCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), all.toArray(String[]::new)),
+                        List.of(args).toString());
+            } finally {
+                System.setErr(err);
+            }
+            assertTrue(errors.toString(StandardCharsets.UTF_8).contains(args[0]), errors.toString(StandardCharsets.UTF_8));
+        }
+        assertFalse(Files.exists(tmp.resolve("refused")), "nothing written");
     }
 
     private static List<Path> list(Path dir) throws Exception {
