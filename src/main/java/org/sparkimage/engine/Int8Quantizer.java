@@ -38,6 +38,11 @@ public final class Int8Quantizer {
     /** Conv layers kept float: MobileNetV2's stem and first block (a prefix of the network). */
     public static final Set<String> FLOAT_LAYERS = Set.of("stem", "block0_depthwise", "block0_project");
     /**
+     * Names what this quantizer writes for given inputs: change it whenever the same model and
+     * images would give other bytes, so that cached int8 models ({@code core.Int8Cache}) are rebuilt.
+     */
+    public static final String VERSION = "qdq-1";
+    /**
      * Images per calibration run: the collected outputs of a batch are held at once, about 24 MB
      * per image, for two batches (one collected while the next runs).
      */
