@@ -45,12 +45,16 @@ public final class ClassifierOptions {
             description = "int8: minmax or percentile (each tail cut at 99.99 %%). Default: ${DEFAULT-VALUE}.")
     CalibrationMethod calibrationMethod = Quantization.DEFAULT_METHOD;
 
+    @Option(names = "--int8-cache", paramLabel = "DIR", description = Int8CacheOption.DESCRIPTION)
+    String int8Cache = Quantization.DEFAULT_CACHE;
+
     /**
      * The settings these options describe.
      *
      * @throws IllegalArgumentException for a value out of range
      */
     public ClassifierSettings settings() {
-        return image.settings(topK, embeddings, new Quantization(precision, calibration, calibrationImages, calibrationMethod));
+        return image.settings(topK, embeddings, new Quantization(precision, calibration, calibrationImages, calibrationMethod,
+                int8Cache));
     }
 }

@@ -45,6 +45,9 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--calibration-method", paramLabel = "M", description = "minmax or percentile. Default: ${DEFAULT-VALUE}.")
     CalibrationMethod method = Quantization.DEFAULT_METHOD;
 
+    @Option(names = "--int8-cache", paramLabel = "DIR", description = Int8CacheOption.DESCRIPTION)
+    String int8Cache = Quantization.DEFAULT_CACHE;
+
     @Option(names = "--output", required = true, paramLabel = "FILE", description = "The int8 ONNX file to write.")
     Path output;
 
@@ -58,7 +61,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Quantization q;
         try {
-            q = new Quantization(Precision.INT8, calibration, calibrationImages, method);
+            q = new Quantization(Precision.INT8, calibration, calibrationImages, method, int8Cache);
         } catch (IllegalArgumentException e) {
             console.println("quantize: " + e.getMessage());
             return 2;

@@ -15,9 +15,12 @@ import org.sparkimage.model.quant.Precision;
  *                          of the input
  * @param calibrationImages how many decodable images calibrate the ranges
  * @param method            how each activation's range is read from the calibration values
+ * @param cache             where built int8 models are kept for reruns: null for the default folder,
+ *                          {@value Int8Cache#NONE} for nowhere, else a folder on the driver
+ *                          ({@link Int8Cache#resolve} turns it into one)
  */
-public record Quantization(Precision precision, String calibration, int calibrationImages, CalibrationMethod method)
-        implements Serializable {
+public record Quantization(Precision precision, String calibration, int calibrationImages, CalibrationMethod method,
+                           String cache) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The precision used unless one is asked for. */
@@ -29,8 +32,16 @@ public record Quantization(Precision precision, String calibration, int calibrat
     /** The method that agreed best with fp32 in the study of docs/throughput.md. */
     public static final CalibrationMethod DEFAULT_METHOD = CalibrationMethod.PERCENTILE;
 
+    /** The int8 cache unless one is named: the user's cache folder ({@link Int8Cache#resolve}). */
+    public static final String DEFAULT_CACHE = null;
+
     /** fp32, nothing to calibrate. */
     public static final Quantization DEFAULT = new Quantization(DEFAULT_PRECISION, null, DEFAULT_CALIBRATION_IMAGES, DEFAULT_METHOD);
+
+    /** With the default int8 cache. */
+    public Quantization(Precision precision, String calibration, int calibrationImages, CalibrationMethod method) {
+        this(precision, calibration, calibrationImages, method, DEFAULT_CACHE);
+    }
 
     /** Checks every value; the messages name the CLI option. */
     public Quantization {
@@ -39,6 +50,7 @@ public record Quantization(Precision precision, String calibration, int calibrat
             throw new IllegalArgumentException("--calibration-images must be at least " + MIN_CALIBRATION_IMAGES + ", got " + calibrationImages);
         }
         if (calibration != null && calibration.isBlank()) throw new IllegalArgumentException("--calibration is empty");
+        if (cache != null && cache.isBlank()) throw new IllegalArgumentException("--int8-cache is empty; name a folder or " + Int8Cache.NONE);
     }
 
     /** int8 with the default calibration. */
@@ -48,6 +60,11 @@ public record Quantization(Precision precision, String calibration, int calibrat
 
     /** A copy with another calibration source. */
     public Quantization withCalibration(String source) {
-        return new Quantization(precision, source, calibrationImages, method);
+        return new Quantization(precision, source, calibrationImages, method, cache);
+    }
+
+    /** A copy with another int8 cache ({@link #cache()}). */
+    public Quantization withCache(String c) {
+        return new Quantization(precision, calibration, calibrationImages, method, c);
     }
 }

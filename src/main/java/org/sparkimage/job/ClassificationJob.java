@@ -48,7 +48,8 @@ public final class ClassificationJob {
         Instant start = Instant.now();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         if (!o.inputIsList()) checkInput(o.input(), hadoop);
-        ModelBundle bundle = resolveModel(o, hadoop, console);
+        Int8Models.Prepared prepared = resolveModel(o, hadoop, console);
+        ModelBundle bundle = prepared.model();
         Path out = new Path(o.output());
         FileSystem outFs = out.getFileSystem(hadoop);
         checkSession(spark, o.run().format());
@@ -82,12 +83,17 @@ public final class ClassificationJob {
                 .write().mode(SaveMode.Append).parquet(new Path(out, "stats").toString()); // one file per run
         JobSummary.Resume resume = resuming ? new JobSummary.Resume(plan.kept(), plan.stale(), earlierRuns) : JobSummary.Resume.NONE;
         JobSummary summary = summarizer.summarize(start, bundle, result.stats(), resuming ? store.committed() : null, resume,
-                result.partitions());
+                result.partitions(), calibration(prepared.calibration()));
         summarizer.write(summary);
         return summary;
     }
 
-    private static ModelBundle resolveModel(JobOptions o, Configuration hadoop, PrintStream console) throws JobException {
+    /** What the summary says of the int8 step; {@link JobSummary.Calibration#NONE} when there was none. */
+    private static JobSummary.Calibration calibration(Int8Models.Calibration c) {
+        return c == null ? JobSummary.Calibration.NONE : new JobSummary.Calibration(c.seconds(), c.cache(), c.images());
+    }
+
+    private static Int8Models.Prepared resolveModel(JobOptions o, Configuration hadoop, PrintStream console) throws JobException {
         ModelBundle bundle;
         try {
             bundle = ModelBundle.resolve(o.model(), o.modelCard(), hadoop);
@@ -113,17 +119,17 @@ public final class ClassificationJob {
      * The int8 form of the model when {@code --precision int8} asks for it, calibrated on
      * {@code --calibration} or else on the first files of the input (in path order).
      */
-    private static ModelBundle quantized(JobOptions o, ModelBundle bundle, Configuration hadoop, PrintStream console)
+    private static Int8Models.Prepared quantized(JobOptions o, ModelBundle bundle, Configuration hadoop, PrintStream console)
             throws JobException {
         Quantization q = o.classifier().quantization();
-        if (q.precision() == Precision.FP32 || bundle.precision() == Precision.INT8) return bundle;
+        if (q.precision() == Precision.FP32 || bundle.precision() == Precision.INT8) return new Int8Models.Prepared(bundle, null);
         if (q.calibration() == null && (o.table() != null || o.inputIsList())) {
             throw new JobException(JobException.EXIT_MODEL, "--precision int8 with " + (o.table() != null ? "--binary-column" : "--input-list")
                     + " needs --calibration <folder of images>");
         }
         String source = q.calibration() != null ? q.calibration() : o.input();
         try {
-            return Int8Models.prepare(bundle, q, CalibrationFiles.of(source, hadoop, o.classifier().maxImageBytes()),
+            return Int8Models.quantize(bundle, q, CalibrationFiles.of(source, hadoop, o.classifier().maxImageBytes()),
                     o.classifier(), console);
         } catch (IOException | IllegalArgumentException e) {
             throw new JobException(JobException.EXIT_MODEL, e.getMessage());

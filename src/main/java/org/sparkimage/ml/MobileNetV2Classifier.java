@@ -2,7 +2,6 @@ package org.sparkimage.ml;
 
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 
 import org.apache.hadoop.conf.Configuration;
@@ -332,7 +331,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     }
 
     /** The calibration Param's files, or else the first rows of a binary input column. */
-    private Iterator<byte[]> calibrationSample(Dataset<?> dataset, Quantization q) {
+    private Iterable<byte[]> calibrationSample(Dataset<?> dataset, Quantization q) {
         if (q.calibration() != null) {
             try {
                 return Int8Models.files(q.calibration(), dataset.sparkSession().sparkContext().hadoopConfiguration(), getMaxImageBytes());
@@ -349,7 +348,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         // Twice the images asked for, so that a few undecodable rows do not leave the sample short.
         List<Row> rows = dataset.toDF().select(org.apache.spark.sql.functions.col("`" + column.replace("`", "``") + "`"))
                 .limit(2 * q.calibrationImages()).collectAsList();
-        return rows.stream().map(r -> cellBytes(r, field)).filter(java.util.Objects::nonNull).iterator();
+        return rows.stream().map(r -> cellBytes(r, field)).filter(java.util.Objects::nonNull).toList();
     }
 
     /** The encoded bytes in a one-column row of the input column, or null. */

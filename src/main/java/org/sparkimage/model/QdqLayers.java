@@ -20,6 +20,9 @@ import org.sparkimage.model.quant.WeightQuantizer;
  * tensors; a tensor is quantized when an int8 layer first reads it. Keep them a prefix of the
  * network: ONNX Runtime 1.29 mis-optimises a float depthwise conv that reads a DequantizeLinear
  * (its results were wrong at optimisation level BASIC and above, right without optimisation).
+ *
+ * <p>{@link QdqTensors} says which ranges and means this reads, so calibration collects only those:
+ * keep the two in step (a missing one fails the write with "calibration has no range").
  */
 final class QdqLayers implements LayerEmitter {
     private final ActivationRanges ranges;

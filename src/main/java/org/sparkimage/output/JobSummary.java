@@ -20,8 +20,9 @@ import org.sparkimage.util.JsonFiles;
  * @param resume       how the run continued an earlier output ({@link Resume#NONE} for a fresh one)
  * @param model        the model's name and sha256
  * @param stageSeconds task time per stage, summed over this run's partitions
+ * @param calibration  the int8 step on the driver before the job ({@link Calibration#NONE} without one)
  */
-public record JobSummary(Run run, Counts counts, Resume resume, Model model, StageSeconds stageSeconds) {
+public record JobSummary(Run run, Counts counts, Resume resume, Model model, StageSeconds stageSeconds, Calibration calibration) {
 
     /** Labels shown in the console table; summary.json has them all. */
     static final int TOP_LABELS_SHOWN = 10;
@@ -88,6 +89,25 @@ public record JobSummary(Run run, Counts counts, Resume resume, Model model, Sta
      */
     public record StageSeconds(double read, double decodePreprocess, double inference, double inferenceWait, double write) {}
 
+    /**
+     * The int8 step on the driver before any image is classified: part of the run's wall time, and
+     * reported apart so that the job's own rate can be read without it.
+     *
+     * @param seconds wall time of the step ({@code core.Int8Models.Calibration#seconds})
+     * @param cache   {@code hit} (model reused), {@code miss} (calibrated and stored) or {@code off}
+     *                ({@code --int8-cache none}: calibrated); null when there was no step
+     * @param images  images the int8 model was calibrated on
+     */
+    public record Calibration(double seconds, String cache, int images) {
+        /** No int8 step: fp32, or a model that was int8 already. */
+        public static final Calibration NONE = new Calibration(0, null, 0);
+
+        /** Whether there was an int8 step. */
+        public boolean happened() {
+            return cache != null;
+        }
+    }
+
     /** Wall time of the run. */
     public double wallSeconds() {
         return (run.end().toEpochMilli() - run.start().toEpochMilli()) / 1000.0;
@@ -96,6 +116,15 @@ public record JobSummary(Run run, Counts counts, Resume resume, Model model, Sta
     /** Images this run labeled per second of wall time. */
     public double imagesPerSecond() {
         return wallSeconds() > 0 ? counts.labeled() / wallSeconds() : 0;
+    }
+
+    /**
+     * Images this run labeled per second of wall time without the int8 step: the job's own rate
+     * (equal to {@link #imagesPerSecond()} when there was no step).
+     */
+    public double imagesPerSecondAfterCalibration() {
+        double seconds = wallSeconds() - calibration.seconds();
+        return seconds > 0 ? counts.labeled() / seconds : 0;
     }
 
     /** {@code summary.json}. */
@@ -115,6 +144,15 @@ public record JobSummary(Run run, Counts counts, Resume resume, Model model, Sta
         m.put("labels", counts.labels());
         m.put("wall_seconds", wallSeconds());
         m.put("images_per_sec", imagesPerSecond());
+        m.put("images_per_sec_after_calibration", imagesPerSecondAfterCalibration());
+        Map<String, Object> int8 = null;
+        if (calibration.happened()) {
+            int8 = new LinkedHashMap<>();
+            int8.put("seconds", calibration.seconds());
+            int8.put("cache", calibration.cache());
+            int8.put("images", calibration.images());
+        }
+        m.put("int8_calibration", int8);
         m.put("model", model.name());
         m.put("model_sha256", model.sha256());
         m.put("precision", model.precision());
@@ -155,6 +193,10 @@ public record JobSummary(Run run, Counts counts, Resume resume, Model model, Sta
         }
         line(b, "wall time", String.format(Locale.ROOT, "%.1f s", wallSeconds()));
         line(b, "throughput", String.format(Locale.ROOT, "%.1f images/s", imagesPerSecond()));
+        if (calibration.happened()) {
+            line(b, "int8 calibration", String.format(Locale.ROOT, "%.1f s (cache %s, %d images) of the wall time; %.1f images/s after it",
+                    calibration.seconds(), calibration.cache(), calibration.images(), imagesPerSecondAfterCalibration()));
+        }
         line(b, "task time", String.format(Locale.ROOT,
                 "read %.1f s, decode+preprocess %.1f s, inference %.1f s (waited %.1f s), write %.1f s", stageSeconds.read(),
                 stageSeconds.decodePreprocess(), stageSeconds.inference(), stageSeconds.inferenceWait(), stageSeconds.write()));

@@ -68,9 +68,10 @@ public final class RunSummarizer {
      * @param table       the whole output table, read back when the run resumed an earlier one; else null
      * @param resume      {@link JobSummary.Resume#NONE} for a fresh run
      * @param partitions  partitions of each commit
+     * @param calibration the int8 step before the job, {@link JobSummary.Calibration#NONE} when there was none
      */
     public JobSummary summarize(Instant start, ModelBundle bundle, List<PartitionStats> stats, Dataset<Row> table,
-                         JobSummary.Resume resume, int partitions) {
+                         JobSummary.Resume resume, int partitions, JobSummary.Calibration calibration) {
         long labeled = sum(stats, s -> s.counts().images());
         JobSummary.Counts counts = table == null ? countsOf(stats) : countsOf(table, labeled);
         TreeSet<String> executors = new TreeSet<>();
@@ -86,7 +87,8 @@ public final class RunSummarizer {
         JobSummary.StageSeconds seconds = new JobSummary.StageSeconds(sum(stats, s -> s.nanos().read()) / 1e9,
                 sum(stats, s -> s.nanos().decode()) / 1e9, sum(stats, s -> s.nanos().inference()) / 1e9,
                 sum(stats, s -> s.nanos().inferenceWait()) / 1e9, sum(stats, s -> s.nanos().write()) / 1e9);
-        return new JobSummary(run, counts, resume, new JobSummary.Model(bundle.card().name(), bundle.sha256(), bundle.precision().toString()), seconds);
+        return new JobSummary(run, counts, resume, new JobSummary.Model(bundle.card().name(), bundle.sha256(), bundle.precision().toString()), seconds,
+                calibration);
     }
 
     /** Writes {@code summary.json}, replacing an earlier one. */

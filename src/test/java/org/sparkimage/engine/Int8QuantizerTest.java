@@ -80,6 +80,27 @@ class Int8QuantizerTest {
         assertTrue(!Arrays.equals(int8.model(), other.model()), "another method, other ranges");
     }
 
+    /**
+     * Decoding and collecting run on the pool, with undecodable files among the photographs: the
+     * images still go in in read order, in the same batches, so four threads give one's bytes.
+     */
+    @Test
+    void fourThreadsGiveTheBytesOfOneWithFilesSkippedOnTheWay() throws Exception {
+        List<byte[]> mixed = new ArrayList<>();
+        for (int i = 0; i < photos.size(); i++) {
+            if (i % 5 == 1) mixed.add(("junk " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            mixed.add(photos.get(i));
+        }
+        Int8Quantizer.Result one = Int8Quantizer.quantize(fp32, mixed.iterator(), 11, CalibrationMethod.PERCENTILE,
+                DecodeLimits.DEFAULT, 1);
+        Int8Quantizer.Result four = Int8Quantizer.quantize(fp32, mixed.iterator(), 11, CalibrationMethod.PERCENTILE,
+                DecodeLimits.DEFAULT, 4);
+        assertEquals(11, one.used());
+        assertEquals(2, one.skipped(), "the junk before the 11th photograph");
+        assertEquals(one.skipped(), four.skipped());
+        assertArrayEquals(one.model(), four.model(), "one thread or four, the same bytes");
+    }
+
     @Test
     void theModelSaysWhatItIsAndHowItWasCalibrated() {
         var meta = OnnxModelInfo.read(int8.model()).metadata();

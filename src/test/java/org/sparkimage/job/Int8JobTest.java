@@ -50,9 +50,11 @@ class Int8JobTest {
             files = s.count();
         }
         Path out = tmp.resolve("out");
+        Path cache = tmp.resolve("int8-cache");
         Run r = cli("--input", images.toString(), "--output", out.toString(), "--master", "local[2]", "--progress-seconds", "0",
-                "--precision", "int8");
+                "--precision", "int8", "--int8-cache", cache.toString());
         assertEquals(0, r.exit(), r.console());
+        assertTrue(r.console().contains("int8 calibration"), "the console summary reports it apart: " + r.console());
         assertTrue(r.console().contains("int8: calibrated on " + files + " image(s) (percentile, 0 skipped)"), r.console());
         assertTrue(r.console().contains("warning: int8 calibrated on " + files + " image(s), fewer than the 256 asked"), r.console());
 
@@ -70,6 +72,28 @@ class Int8JobTest {
         for (Row s : TestSpark.session().read().parquet(out.resolve("stats").toString()).collectAsList()) {
             assertEquals("int8", s.getString(s.fieldIndex("precision")));
         }
+        assertCalibration(summary, "miss", files);
+
+        Path again = tmp.resolve("again");
+        Run rerun = cli("--input", images.toString(), "--output", again.toString(), "--master", "local[2]", "--progress-seconds", "0",
+                "--precision", "int8", "--int8-cache", cache.toString());
+        assertEquals(0, rerun.exit(), rerun.console());
+        assertTrue(rerun.console().contains("reused from " + cache), rerun.console());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> second = (Map<String, Object>) TestJson.parse(Files.readString(again.resolve("summary.json")));
+        assertEquals(sha, second.get("model_sha256"), "the cached model is the model");
+        assertCalibration(second, "hit", files);
+    }
+
+    /** summary.json's int8 step: apart from the job's rate, which is then higher. */
+    private static void assertCalibration(Map<String, Object> summary, String cache, long images) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> c = (Map<String, Object>) summary.get("int8_calibration");
+        assertEquals(cache, c.get("cache"), summary.toString());
+        assertEquals(images, ((Number) c.get("images")).longValue());
+        assertTrue(((Number) c.get("seconds")).doubleValue() > 0, summary.toString());
+        assertTrue(((Number) summary.get("images_per_sec_after_calibration")).doubleValue()
+                > ((Number) summary.get("images_per_sec")).doubleValue(), summary.toString());
     }
 
     @Test

@@ -50,4 +50,35 @@ class RangeCollectorTest {
     void anEmptyCollectorHasNoRange() {
         assertThrows(IllegalStateException.class, () -> new RangeCollector().range(CalibrationMethod.MINMAX));
     }
+
+    /** However the values are cut into buffers, and whatever their order, the ranges are the same. */
+    @Test
+    void theRangesDoNotDependOnHowTheValuesArrive() {
+        Random r = new Random(11);
+        float[] v = new float[100_000];
+        for (int i = 0; i < v.length; i++) {
+            float x = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(4) - 1));
+            v[i] = i % 3 == 0 ? Math.max(0f, x) : x; // ReLU-like stretches of zeros among signed values
+        }
+        v[5] = -0f;
+        RangeCollector whole = new RangeCollector();
+        whole.add(FloatBuffer.wrap(v));
+        RangeCollector pieces = new RangeCollector();
+        for (int i = v.length; i > 0; i -= 7777) pieces.add(FloatBuffer.wrap(v, Math.max(0, i - 7777), Math.min(7777, i)));
+        for (CalibrationMethod m : CalibrationMethod.values()) assertEquals(whole.range(m), pieces.range(m), m.toString());
+    }
+
+    /** A NaN belongs to no bin and no extreme; zeros of either sign to neither tail. */
+    @Test
+    void nanAndZerosAreLeftOutOfTheTails() {
+        RangeCollector c = new RangeCollector();
+        float[] v = new float[10_000];
+        for (int i = 0; i < v.length; i++) v[i] = i % 2 == 0 ? 0f : -0f;
+        v[1] = 3f;
+        v[2] = Float.NaN;
+        v[3] = -1f;
+        c.add(FloatBuffer.wrap(v));
+        assertEquals(new TensorRange(-1f, 3f), c.range(CalibrationMethod.MINMAX));
+        assertEquals(new TensorRange(-1f, 3f), c.range(CalibrationMethod.PERCENTILE), "one value per tail: the tail is it");
+    }
 }
