@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Assumptions;
  * {@code SPARKIMAGE_PYTORCH_PYTHON} when that names one, else a virtual environment that the first
  * test to ask creates with {@code pip install torch onnx onnxscript numpy} from whatever index pip is
  * configured for (here a local wheel store; elsewhere PyPI). The environment lives in the user's
- * cache ({@code $XDG_CACHE_HOME} or {@code ~/.cache}, {@code spark-image-classifier/pytorch-venv}),
+ * cache ({@code ~/.cache/spark-image-classifier/pytorch-venv}),
  * so that a fresh clone tested again on the same machine does not install torch again; it is
  * rebuilt whenever it cannot import torch and onnx. When Python, the venv module or the packages
  * are not to be had, the tests are skipped with the reason, so the test command stays green on a
@@ -82,10 +82,13 @@ public final class PyTorchEnv {
         }
     }
 
+    /**
+     * {@code ~/.cache/spark-image-classifier}. Not {@code $XDG_CACHE_HOME}: the build points that at
+     * {@code target/} for the tests, to keep the product's own caches (int8) out of the user's home,
+     * and a venv there would be installed again in every fresh clone.
+     */
     private static Path cacheDir() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("spark-image-classifier");
+        return Path.of(System.getProperty("user.home"), ".cache", "spark-image-classifier");
     }
 
     private static void create(Path venv) throws IOException, InterruptedException {
