@@ -151,9 +151,10 @@ public final class BenchCompare implements Callable<Integer> {
         StringBuilder b = new StringBuilder("<tr><th>").append(SvgCharts.esc(runs.get(i).toString())).append("</th>");
         for (String[] f : FIGURES) {
             Figure me = figure(mine, f[0], f[1]);
-            Verdict v = i == 0 ? Verdict.WITHIN_SPREAD : verdict(figure(base, f[0], f[1]), me);
+            Figure baseline = figure(base, f[0], f[1]);
+            Verdict v = i == 0 ? Verdict.WITHIN_SPREAD : verdict(baseline, me);
             b.append(String.format(Locale.ROOT, "<td class=\"%s\">%s [%s&ndash;%s]%s</td>", v, SvgCharts.fmt(me.value()),
-                    SvgCharts.fmt(me.min()), SvgCharts.fmt(me.max()), i == 0 ? "" : " " + label(v, me.value(), figure(base, f[0], f[1]).value())));
+                    SvgCharts.fmt(me.min()), SvgCharts.fmt(me.max()), i == 0 ? "" : " " + label(v, me.value(), baseline.value())));
         }
         return b.append("</tr>").toString();
     }

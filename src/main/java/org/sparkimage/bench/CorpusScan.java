@@ -79,13 +79,14 @@ record CorpusScan(List<Path> files, double megapixels, FloatBuffer tensors, List
 
     /** Indexes of files at an even stride over the corpus whose bytes fit {@code budget} (always the first). */
     private static List<Integer> evenlySpread(List<Path> files, long budget) throws IOException {
+        long[] sizes = new long[files.size()];
         long total = 0;
-        for (Path p : files) total += Files.size(p);
+        for (int i = 0; i < sizes.length; i++) total += sizes[i] = Files.size(files.get(i));
         int stride = (int) Math.max(1, Math.min(files.size(), (total + budget - 1) / Math.max(1, budget)));
         List<Integer> picked = new ArrayList<>();
         long used = 0;
         for (int i = 0; i < files.size(); i += stride) {
-            long size = Files.size(files.get(i));
+            long size = sizes[i];
             if (!picked.isEmpty() && used + size > budget) break;
             picked.add(i);
             used += size;

@@ -3,6 +3,7 @@ package org.sparkimage.model.torch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -162,13 +163,12 @@ class ImportPyTorchCommandTest {
                 "short-storage.pt", "w",
                 "text.pt", "zip");
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            long t0 = System.nanoTime();
-            Run r = importFile(write(f.getKey(), f.getValue()));
+            Run r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> importFile(write(f.getKey(), f.getValue())),
+                    f.getKey() + " hangs"); // a hang guard, not a speed measurement
             assertEquals(5, r.exit(), f.getKey() + ": " + r.console());
             assertTrue(r.console().startsWith("import-pytorch: "), f.getKey() + ": " + r.console());
             assertTrue(r.console().contains(reasons.get(f.getKey())), f.getKey() + ": " + r.console());
             assertFalse(r.console().contains("Exception"), f.getKey() + " reads as a message, not a stack trace: " + r.console());
-            assertTrue(System.nanoTime() - t0 < 5_000_000_000L, f.getKey() + " took too long");
             System.out.println(f.getKey() + " -> " + r.console().strip());
         }
         Run none = importFile(tmp.resolve("nowhere.pt"));

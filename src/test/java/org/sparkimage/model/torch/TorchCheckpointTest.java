@@ -414,9 +414,13 @@ class TorchCheckpointTest {
         assertTrue(e.getMessage().startsWith(messageStart), "message was: " + e.getMessage());
     }
 
-    /** Refused within a second and with under 1 MiB allocated: nothing was sized by the declared numbers. */
+    /**
+     * Refused with under 1 MiB allocated: nothing was sized by the declared numbers. The timeout
+     * only guards against a hang (a loop over the declared sizes); it is not a speed measurement,
+     * so it leaves room for a loaded machine.
+     */
     private static void assertRefusedCheaply(Path file, String messageStart) {
-        assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
             long before = FuzzBounds.allocated();
             assertRefused(file, messageStart);
             long used = FuzzBounds.allocated() - before;
