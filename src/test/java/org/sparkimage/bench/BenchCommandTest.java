@@ -324,7 +324,7 @@ class BenchCommandTest {
     private void assertRendersInChromium(Path report, int settings) throws Exception {
         try (org.sparkimage.testing.DevToolsBrowser b = org.sparkimage.testing.DevToolsBrowser.open(report.toUri().toString(),
                 Files.createDirectories(tmp.resolve("chromium")))) {
-            b.await("document.readyState === 'complete'");
+            b.awaitLoaded();
             assertEquals(settings, b.eval("document.querySelectorAll('table.sweep tr').length - 1").asInt());
             assertTrue(b.eval("document.querySelectorAll('p.bottleneck').length").asInt() >= 1);
             assertTrue(b.eval("document.querySelectorAll('svg').length").asInt() >= 4, "the plots render as SVG");

@@ -333,7 +333,8 @@ class CurateCommandTest {
         List<Row> issues = table(Curation.LABEL_ISSUES).stream()
                 .sorted(java.util.Comparator.comparingLong(r -> r.getAs(LabelIssues.RANK))).toList();
         try (DevToolsBrowser browser = DevToolsBrowser.open(page.toUri().toString(), Files.createDirectories(tmp.resolve("chromium")))) {
-            browser.await("document.readyState === 'complete' && !!window.curation");
+            browser.awaitLoaded();
+            browser.await("!!window.curation");
             browser.downloadsTo(downloads);
             assertEquals(issues.size(), browser.eval("document.querySelectorAll('figure.card[data-queue=issues]').length").asInt());
             assertEquals(issues.get(0).<String>getAs("path"), browser.eval("document.querySelector('figure.card').dataset.path").asText());

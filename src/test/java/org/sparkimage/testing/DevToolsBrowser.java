@@ -140,6 +140,15 @@ public final class DevToolsBrowser implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the page opened on has loaded. Chromium's page target exists before it navigates,
+     * and its first document, about:blank, is already "complete": waiting on readyState alone can
+     * pass on that blank page (seen once in CI).
+     */
+    public void awaitLoaded() throws Exception {
+        await("location.protocol !== 'about:' && document.readyState === 'complete'");
+    }
+
     /** Lets the page download files into {@code dir}. */
     public void downloadsTo(Path dir) throws Exception {
         send("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", dir.toAbsolutePath().toString()));
