@@ -41,7 +41,7 @@ import org.sparkimage.model.Padding;
 import org.sparkimage.model.WrittenModel;
 import org.sparkimage.model.quant.CalibrationMethod;
 import org.sparkimage.testing.ForkedProcess;
-import org.sparkimage.testing.PyTorchEnv;
+import org.sparkimage.testing.PythonEnv;
 import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.TestJson;
 
@@ -51,7 +51,7 @@ import org.sparkimage.testing.TestJson;
  * resolutions from 96 to 224, with seeded weights and non-trivial BatchNorm statistics in eval
  * mode. The product imports each saved state_dict (or full training checkpoint) and runs it in
  * ONNX Runtime on the very input tensors PyTorch ran: logits and softmax within 1e-4, same top-1.
- * Skipped, with the reason, where torch cannot be installed ({@link PyTorchEnv}).
+ * Skipped, with the reason, where torch cannot be installed ({@link PythonEnv#TORCH}).
  */
 class PyTorchParityTest {
     /** layout:width:resolution:classes; both layouts at each width the issue names, resolutions 96..224. */
@@ -72,10 +72,10 @@ class PyTorchParityTest {
     /** Two Python processes, one per core: the dynamo-exported cases and the rest. */
     @BeforeAll
     static void buildInPyTorch() throws Exception {
-        PyTorchEnv.pythonOrSkip();
+        PythonEnv.TORCH.pythonOrSkip();
         String script = ForkedProcess.repoRoot().resolve("src/test/python/pytorch_reference.py").toString();
         List<String> dynamo = new ArrayList<>(List.of(script, "--out", dir.toString()));
-        if (PyTorchEnv.hasDynamoExporter()) dynamo.add("--dynamo");
+        if (PythonEnv.TORCH.has("onnxscript")) dynamo.add("--dynamo");
         dynamo.addAll(DYNAMO_CASES);
         List<String> rest = new ArrayList<>(List.of(script, "--out", dir.toString(), "--param-table", "0.35,0.5,0.75,1.0,1.3,1.4"));
         rest.addAll(CASES.stream().filter(c -> !DYNAMO_CASES.contains(c)).toList());
@@ -86,7 +86,7 @@ class PyTorchParityTest {
 
     private static String python(List<String> args, String log) {
         try {
-            return PyTorchEnv.run(dir.resolve(log), Duration.ofMinutes(10), args);
+            return PythonEnv.TORCH.run(dir.resolve(log), Duration.ofMinutes(10), args);
         } catch (java.io.IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
