@@ -15,6 +15,7 @@ import org.sparkimage.job.ClassificationJob;
 import org.sparkimage.output.JobSummary;
 import org.sparkimage.setup.ExecutorMemory;
 import org.sparkimage.setup.JobException;
+import org.sparkimage.setup.EmbeddingFormat;
 import org.sparkimage.setup.JobOptions;
 import org.sparkimage.setup.ReadAhead;
 import org.sparkimage.setup.SparkSessions;
@@ -86,6 +87,12 @@ public final class ClassifyCommand implements Callable<Integer> {
                     + " transaction per commit; --resume deletes stale rows with a Delta MERGE). The job's session gets"
                     + " Delta's extension and catalog. Default: ${DEFAULT-VALUE}.")
     TableFormat format = JobOptions.DEFAULT_FORMAT;
+
+    @Option(names = "--embedding-format", paramLabel = "array|vector",
+            description = "With --embeddings: store the embedding column as array<float> (what pandas, DuckDB, Polars and"
+                    + " vector stores read; half the bytes) or as Spark ML's Vector struct. Default: array for a new output;"
+                    + " --resume keeps the table's own.")
+    EmbeddingFormat embeddingFormat;
 
     @Option(names = "--overwrite", description = "Replace the output directory if it exists.")
     boolean overwrite;
@@ -185,7 +192,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         return new JobOptions(input != null ? input : inputList, output, model, modelCard, classifier.settings(),
                 binaryColumn == null ? null : new JobOptions.TableInput(binaryColumn, idColumn),
                 new JobOptions.Run(master, partitions, commitEvery, mode, progressSeconds, sparkConf,
-                        ReadAhead.of(readAheadFiles, readAheadMb, readAheadThreads), partitionBy, format), inputList != null);
+                        ReadAhead.of(readAheadFiles, readAheadMb, readAheadThreads), partitionBy, format, embeddingFormat), inputList != null);
     }
 
     /** Runs the command and returns its exit status (for tests and {@link #main}). */

@@ -23,8 +23,10 @@ import org.sparkimage.model.quant.Precision;
 import org.sparkimage.output.JobSummary;
 import org.sparkimage.output.PredictionStore;
 import org.sparkimage.output.RunSummarizer;
+import org.sparkimage.setup.EmbeddingFormat;
 import org.sparkimage.setup.JobException;
 import org.sparkimage.setup.JobOptions;
+import org.sparkimage.setup.OutputDefaults;
 import org.sparkimage.setup.SparkSessions;
 import org.sparkimage.setup.TableFormat;
 
@@ -45,6 +47,13 @@ public final class ClassificationJob {
      * @throws IOException  when the output cannot be written
      */
     public static JobSummary run(SparkSession spark, JobOptions o, PrintStream console) throws JobException, IOException {
+        try (OutputDefaults d = OutputDefaults.apply(spark)) {
+            return runWithOutputDefaults(spark, o, console);
+        }
+    }
+
+    private static JobSummary runWithOutputDefaults(SparkSession spark, JobOptions o, PrintStream console)
+            throws JobException, IOException {
         Instant start = Instant.now();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         if (!o.inputIsList()) checkInput(o.input(), hadoop);
@@ -54,13 +63,16 @@ public final class ClassificationJob {
         FileSystem outFs = out.getFileSystem(hadoop);
         checkSession(spark, o.run().format());
         boolean resuming = prepareOutput(o, outFs, out);
-        PredictionStore store = new PredictionStore(spark, outFs, out, PredictionSchema.schema(o.classifier().embeddings()),
-                o.run().format(), o.run().partitionBy());
+        EmbeddingFormat asked = o.run().embeddingFormat();
+        PredictionStore opened = new PredictionStore(spark, outFs, out, PredictionSchema.schema(o.classifier().embeddings()),
+                o.run().format(), o.run().partitionBy(), asked != null ? asked : EmbeddingFormat.DEFAULT);
         if (resuming) {
-            store.checkFormat();
-            store.recover();
-            store.checkPartitioning();
+            opened.checkFormat();
+            opened.recover();
+            opened = continuingEmbeddings(opened, asked);
+            opened.checkPartitioning();
         }
+        PredictionStore store = opened;
         RunSummarizer summarizer = new RunSummarizer(spark, outFs, out);
         List<String> earlierRuns = resuming ? summarizer.earlierRuns() : List.of();
 
@@ -86,6 +98,21 @@ public final class ClassificationJob {
                 result.partitions(), calibration(prepared.calibration()));
         summarizer.write(summary);
         return summary;
+    }
+
+    /**
+     * A resumed table keeps the embedding type it was committed with: taken over when
+     * {@code --embedding-format} is not given, refused when it asks for the other.
+     */
+    private static PredictionStore continuingEmbeddings(PredictionStore store, EmbeddingFormat asked) throws JobException, IOException {
+        EmbeddingFormat found = store.committedEmbeddingFormat();
+        if (found == null || found == store.embeddingFormat()) return store;
+        if (asked != null) {
+            throw new JobException(JobException.EXIT_USAGE, "--resume --embedding-format " + asked + ": " + store.table()
+                    + " stores embeddings as " + found + "; resume it with --embedding-format " + found
+                    + " (or without the option), or write a new output");
+        }
+        return store.withEmbeddingFormat(found);
     }
 
     /** What the summary says of the int8 step; {@link JobSummary.Calibration#NONE} when there was none. */

@@ -61,6 +61,12 @@ final class DeltaPredictions implements PredictionTable {
         return columns.isEmpty() ? null : columns.get(0);
     }
 
+    /** The schema in the table's log. */
+    @Override
+    public org.apache.spark.sql.types.StructType storedSchema() {
+        return read().schema();
+    }
+
     @Override
     public Dataset<Row> read() {
         return spark.read().format("delta").load(table.toString());

@@ -76,6 +76,17 @@ final class ParquetPredictions implements PredictionTable {
         return null;
     }
 
+    /** The footer schema of the table's files (Spark reads one when not merging). */
+    @Override
+    public StructType storedSchema() {
+        try {
+            return spark.read().parquet(table.toString()).schema();
+        } catch (Exception e) { // Scala throws AnalysisException (checked in Java) when no data file is there to infer from
+            if (e instanceof org.apache.spark.sql.AnalysisException) return null;
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
     @Override
     public Dataset<Row> read() {
         return spark.read().schema(schema).parquet(table.toString());

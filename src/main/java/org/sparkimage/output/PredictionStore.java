@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
+import org.sparkimage.setup.EmbeddingFormat;
 import org.sparkimage.setup.JobException;
 import org.sparkimage.setup.TableFormat;
 
@@ -30,22 +31,49 @@ public final class PredictionStore {
     private final Path output;
     private final PredictionTable table;
     private final TableFormat format;
+    private final StructType rowSchema;
     private final StructType schema;
     private final String partitionBy;
+    private final EmbeddingFormat embeddingFormat;
 
     /**
-     * @param schema      the rows' schema (with or without the embedding column)
-     * @param format      how the table is stored
-     * @param partitionBy the column whose values name the table's sub-folders, or null
+     * @param rowSchema       the rows' schema as the partition function makes them (with or without
+     *                        the embedding column, a Vector)
+     * @param format          how the table is stored
+     * @param partitionBy     the column whose values name the table's sub-folders, or null
+     * @param embeddingFormat how the embedding column is stored
      */
-    public PredictionStore(SparkSession spark, FileSystem fs, Path output, StructType schema, TableFormat format, String partitionBy) {
+    public PredictionStore(SparkSession spark, FileSystem fs, Path output, StructType rowSchema, TableFormat format, String partitionBy,
+                           EmbeddingFormat embeddingFormat) {
         this.spark = spark;
         this.fs = fs;
         this.output = output;
+        this.rowSchema = rowSchema;
+        this.schema = EmbeddingColumn.stored(rowSchema, embeddingFormat);
         this.table = PredictionTables.open(format, spark, fs, output, schema, partitionBy);
         this.format = format;
-        this.schema = schema;
         this.partitionBy = partitionBy;
+        this.embeddingFormat = embeddingFormat;
+    }
+
+    /** How this store writes the embedding column. */
+    public EmbeddingFormat embeddingFormat() {
+        return embeddingFormat;
+    }
+
+    /** The same table, writing the embedding column as {@code f}. */
+    public PredictionStore withEmbeddingFormat(EmbeddingFormat f) {
+        return new PredictionStore(spark, fs, output, rowSchema, format, partitionBy, f);
+    }
+
+    /**
+     * How the committed table stores its embedding column; null when it has none (or no table yet).
+     * Call after {@link #recover()}.
+     */
+    public EmbeddingFormat committedEmbeddingFormat() throws IOException {
+        if (!table.exists()) return null;
+        StructType stored = table.storedSchema();
+        return stored == null ? null : EmbeddingColumn.of(stored);
     }
 
     /** The table folder, {@code <output>/predictions}. */
@@ -109,9 +137,9 @@ public final class PredictionStore {
         table.removeStale(kept, stale);
     }
 
-    /** Appends one chunk of rows as one committed write job. */
+    /** Appends one chunk of rows (as the partition function makes them) as one committed write job. */
     public void append(Dataset<Row> rows) {
-        table.append(rows);
+        table.append(EmbeddingColumn.toStored(rows, embeddingFormat));
     }
 
     /** A run with nothing to label still leaves a (possibly empty) table behind. */

@@ -24,6 +24,9 @@ interface PredictionTable {
      */
     String partitionColumn() throws IOException;
 
+    /** The schema the committed files have (not the one asked for); null when there are none. */
+    org.apache.spark.sql.types.StructType storedSchema();
+
     /** Every committed row, with the table's own column order. */
     Dataset<Row> read();
 

@@ -68,9 +68,12 @@ public record JobOptions(String input, String output, String model, Path modelCa
      * @param partitionBy     a predictions column whose values name the table's sub-folders
      *                        ({@link #PARTITION_COLUMNS}), or null for one flat folder
      * @param format          how the predictions table is stored
+     * @param embeddingFormat how the embedding column is stored, or null: {@link EmbeddingFormat#DEFAULT} for a
+     *                        new output, the committed table's own when resuming
      */
     public record Run(String master, int partitions, int commitEvery, OutputMode outputMode, int progressSeconds,
-                      Map<String, String> sparkConf, ReadAhead readAhead, String partitionBy, TableFormat format) {
+                      Map<String, String> sparkConf, ReadAhead readAhead, String partitionBy, TableFormat format,
+                      EmbeddingFormat embeddingFormat) {
         /**
          * The predictions columns {@code --partition-by} accepts: few distinct values each, so few
          * folders (a path or a probability would make one folder per row).
@@ -90,6 +93,12 @@ public record JobOptions(String input, String output, String model, Path modelCa
                 throw new IllegalArgumentException("--partition-by must be one of " + PARTITION_COLUMNS + ", got " + partitionBy);
             }
             sparkConf = Map.copyOf(sparkConf);
+        }
+
+        /** A run whose embedding format is chosen for it (see {@code embeddingFormat}). */
+        public Run(String master, int partitions, int commitEvery, OutputMode outputMode, int progressSeconds,
+                   Map<String, String> sparkConf, ReadAhead readAhead, String partitionBy, TableFormat format) {
+            this(master, partitions, commitEvery, outputMode, progressSeconds, sparkConf, readAhead, partitionBy, format, null);
         }
 
         /** The defaults: local or spark-submit's master, sized partitions, refuse an existing output. */
@@ -155,30 +164,36 @@ public record JobOptions(String input, String output, String model, Path modelCa
     /** A copy with a fixed number of partitions per commit chunk (0 = sized). */
     public JobOptions withPartitions(int n) {
         return withRun(new Run(run.master(), n, run.commitEvery(), run.outputMode(), run.progressSeconds(), run.sparkConf(),
-                run.readAhead(), run.partitionBy(), run.format()));
+                run.readAhead(), run.partitionBy(), run.format(), run.embeddingFormat()));
     }
 
     /** A copy that continues an existing output, committing every {@code filesPerCommit} files. */
     public JobOptions resuming(int filesPerCommit) {
         return withRun(new Run(run.master(), run.partitions(), filesPerCommit, OutputMode.RESUME, run.progressSeconds(),
-                run.sparkConf(), run.readAhead(), run.partitionBy(), run.format()));
+                run.sparkConf(), run.readAhead(), run.partitionBy(), run.format(), run.embeddingFormat()));
     }
 
     /** A copy with other read-ahead settings. */
     public JobOptions withReadAhead(ReadAhead r) {
         return withRun(new Run(run.master(), run.partitions(), run.commitEvery(), run.outputMode(), run.progressSeconds(),
-                run.sparkConf(), r, run.partitionBy(), run.format()));
+                run.sparkConf(), r, run.partitionBy(), run.format(), run.embeddingFormat()));
     }
 
     /** A copy whose predictions table is partitioned by {@code column} (null: not partitioned). */
     public JobOptions withPartitionBy(String column) {
         return withRun(new Run(run.master(), run.partitions(), run.commitEvery(), run.outputMode(), run.progressSeconds(),
-                run.sparkConf(), run.readAhead(), column, run.format()));
+                run.sparkConf(), run.readAhead(), column, run.format(), run.embeddingFormat()));
     }
 
     /** A copy whose predictions table is stored in {@code f}. */
     public JobOptions withFormat(TableFormat f) {
         return withRun(new Run(run.master(), run.partitions(), run.commitEvery(), run.outputMode(), run.progressSeconds(),
-                run.sparkConf(), run.readAhead(), run.partitionBy(), f));
+                run.sparkConf(), run.readAhead(), run.partitionBy(), f, run.embeddingFormat()));
+    }
+
+    /** A copy whose embedding column is stored as {@code f} (null: chosen, see {@link Run#embeddingFormat()}). */
+    public JobOptions withEmbeddingFormat(EmbeddingFormat f) {
+        return withRun(new Run(run.master(), run.partitions(), run.commitEvery(), run.outputMode(), run.progressSeconds(),
+                run.sparkConf(), run.readAhead(), run.partitionBy(), run.format(), f));
     }
 }

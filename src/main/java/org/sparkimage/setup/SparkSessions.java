@@ -25,7 +25,7 @@ public final class SparkSessions {
      * never phone home), Spark's own console progress bar off (the job prints its own line), and
      * S3A's classic input stream: Hadoop 3.5's default, the analytics stream, sends a HEAD before
      * every GET even when the length is known, two requests per image where one does
-     * (docs/cluster.md, "Object stores").
+     * (docs/cluster.md, "Object stores"); and {@link OutputDefaults}' Parquet settings.
      */
     public static SparkConf withDefaults(SparkConf conf) {
         conf.set("spark.executorEnv.ORT_DISABLE_TELEMETRY", "1");
@@ -33,6 +33,7 @@ public final class SparkSessions {
         conf.setIfMissing("spark.sql.parquet.compression.codec", "zstd");
         conf.setIfMissing("spark.executor.heartbeatInterval", "5s");
         conf.setIfMissing("spark.hadoop.fs.s3a.input.stream.type", "classic");
+        OutputDefaults.VALUES.forEach(conf::setIfMissing);
         return conf;
     }
 

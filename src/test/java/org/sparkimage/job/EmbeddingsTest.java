@@ -1,6 +1,8 @@
 package org.sparkimage.job;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -8,10 +10,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +31,8 @@ import org.sparkimage.testing.ReferenceData;
 import org.sparkimage.testing.TestSpark;
 
 /**
- * {@code --embeddings}: the pooled 1280-d features as a Spark ML vector column. For opaque PNGs the
+ * {@code --embeddings}: the pooled 1280-d features, as {@code array<float>} by default or a Spark ML
+ * Vector ({@code --embedding-format vector}). For opaque PNGs the
  * job's input tensors equal the reference runtime's bit for bit, so the embeddings must equal the
  * reference folder's saved features.
  */
@@ -51,27 +60,80 @@ class EmbeddingsTest {
                 "--output", tmp.resolve("out").toString(), "--embeddings", "--master", "local[2]", "--progress-seconds", "0");
         assertEquals(0, exit, log.toString(StandardCharsets.UTF_8));
 
+        Path out = tmp.resolve("out");
+        DataType stored = TestSpark.session().read().parquet(out.resolve("predictions").toString()).schema()
+                .apply(PredictionSchema.EMBEDDING).dataType();
+        assertTrue(stored instanceof ArrayType a && a.elementType().equals(DataTypes.FloatType), "array<float> by default: " + stored);
+        Map<String, float[]> arrays = embeddings(out);
         int compared = 0;
         double worst = 0;
-        for (Row r : TestSpark.session().read().parquet(tmp.resolve("out/predictions").toString()).collectAsList()) {
-            String path = r.getAs("path");
-            String name = path.substring(path.lastIndexOf('/') + 1);
+        for (Map.Entry<String, float[]> e : arrays.entrySet()) {
+            String name = e.getKey();
+            float[] v = e.getValue();
             if (name.equals("not-an-image.jpg")) {
-                assertTrue(r.isNullAt(r.fieldIndex(PredictionSchema.EMBEDDING)), "error rows have no embedding");
+                assertNull(v, "error rows have no embedding");
                 continue;
             }
-            Vector v = r.getAs(PredictionSchema.EMBEDDING);
             float[] ref = ReferenceData.readFloats(ReferenceData.nsfwDir().resolve(expected.get(name).featuresFile()));
-            assertEquals(ref.length, v.size(), name);
-            assertEquals(1280, v.size());
+            assertEquals(1280, v.length, name);
+            assertEquals(ref.length, v.length, name);
             for (int k = 0; k < ref.length; k++) {
-                worst = Math.max(worst, Math.abs(v.apply(k) - ref[k]));
-                assertEquals(ref[k], v.apply(k), TOLERANCE, name + " feature " + k);
+                worst = Math.max(worst, Math.abs(v[k] - ref[k]));
+                assertEquals(ref[k], v[k], TOLERANCE, name + " feature " + k);
             }
             compared++;
         }
         assertEquals(expected.size(), compared);
         System.out.printf("embeddings: %d images, max |f - f_ref| = %.2e%n", compared, worst);
+
+        // --embedding-format vector: Spark ML's Vector with the same values.
+        Path vectors = tmp.resolve("out-vector");
+        assertEquals(0, classify(in, vectors, "--embedding-format", "vector"));
+        assertTrue(TestSpark.session().read().parquet(vectors.resolve("predictions").toString()).schema()
+                .apply(PredictionSchema.EMBEDDING).dataType() instanceof VectorUDT);
+        Map<String, float[]> fromVectors = embeddings(vectors);
+        assertEquals(arrays.keySet(), fromVectors.keySet());
+        for (String name : arrays.keySet()) assertArrayEquals(arrays.get(name), fromVectors.get(name), name);
+
+        // --resume keeps the committed table's type unless asked otherwise; asking for the other is refused.
+        Files.copy(Path.of("samples/coins.png"), in.resolve("added.png"));
+        assertEquals(0, classify(in, vectors, "--resume"));
+        assertTrue(TestSpark.session().read().parquet(vectors.resolve("predictions").toString()).schema()
+                .apply(PredictionSchema.EMBEDDING).dataType() instanceof VectorUDT, "a Vector table stays one");
+        assertEquals(arrays.size() + 1, embeddings(vectors).size());
+        ByteArrayOutputStream refused = new ByteArrayOutputStream();
+        int exit2 = ClassifyCommand.execute(new PrintStream(refused, true, StandardCharsets.UTF_8), "--input", in.toString(),
+                "--output", out.toString(), "--embeddings", "--resume", "--embedding-format", "vector", "--master", "local[2]",
+                "--progress-seconds", "0");
+        assertEquals(JobException.EXIT_USAGE, exit2, refused.toString(StandardCharsets.UTF_8));
+        assertTrue(refused.toString(StandardCharsets.UTF_8).contains("stores embeddings as array"), refused.toString(StandardCharsets.UTF_8));
+    }
+
+    private static int classify(Path in, Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of("--input", in.toString(), "--output", out.toString(), "--embeddings",
+                "--master", "local[2]", "--progress-seconds", "0"));
+        args.addAll(List.of(more));
+        return ClassifyCommand.execute(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), args.toArray(String[]::new));
+    }
+
+    /** File name to embedding (null on an error row), whichever type the table stores. */
+    private static Map<String, float[]> embeddings(Path out) {
+        Map<String, float[]> m = new HashMap<>();
+        for (Row r : TestSpark.session().read().parquet(out.resolve("predictions").toString()).collectAsList()) {
+            String path = r.getAs("path");
+            Object e = r.get(r.fieldIndex(PredictionSchema.EMBEDDING));
+            float[] f = null;
+            if (e instanceof Vector v) {
+                f = new float[v.size()];
+                for (int k = 0; k < f.length; k++) f[k] = (float) v.apply(k);
+            } else if (e != null) {
+                scala.collection.Seq<?> seq = (scala.collection.Seq<?>) e;
+                f = new float[seq.size()];
+                for (int k = 0; k < f.length; k++) f[k] = (Float) seq.apply(k);
+            }
+            m.put(path.substring(path.lastIndexOf('/') + 1), f);
+        }
+        return m;
     }
 
     @Test

@@ -27,8 +27,8 @@ public final class PythonEnv {
             List.of("torch", "onnx", "numpy"), "import torch, onnx", List.of("onnxscript"));
     /** The readers of the product's outputs outside Spark, and the library that builds Hugging Face datasets. */
     public static final PythonEnv DATA = new PythonEnv("data", "SPARKIMAGE_DATA_PYTHON",
-            List.of("pyarrow", "duckdb", "polars", "pandas", "datasets", "Pillow"),
-            "import pyarrow, duckdb, polars, pandas, datasets, PIL", List.of());
+            List.of("pyarrow", "duckdb", "polars", "pandas", "pytz", "datasets", "Pillow"),
+            "import pyarrow, duckdb, polars, pandas, pytz, datasets, PIL", List.of()); // DuckDB needs pytz for time zones
 
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
 
