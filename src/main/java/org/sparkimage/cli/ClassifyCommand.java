@@ -148,7 +148,13 @@ public final class ClassifyCommand implements Callable<Integer> {
         boolean ownSession = SparkSession.getActiveSession().isEmpty();
         SparkConf conf = SparkSessions.conf("classify-images", master, sparkConf, options.run().format());
         ExecutorMemory.Choice memory = ownSession ? sizeExecutorMemory(conf, options) : null;
-        SparkSession spark = SparkSessions.start(conf);
+        SparkSession spark;
+        try {
+            spark = SparkSessions.start(conf);
+        } catch (IllegalArgumentException e) { // Spark refuses a setting, e.g. a commit protocol class this cluster lacks
+            console.println("classify: Spark refused a setting: " + e.getMessage());
+            return JobException.EXIT_USAGE;
+        }
         try {
             JobSummary summary = ClassificationJob.run(spark, options, console);
             console.print(summary.toTable());

@@ -21,6 +21,7 @@ import org.sparkimage.input.InputSources;
 import org.sparkimage.input.ListedFile;
 import org.sparkimage.model.quant.Precision;
 import org.sparkimage.output.JobSummary;
+import org.sparkimage.output.OutputPreflight;
 import org.sparkimage.output.PredictionStore;
 import org.sparkimage.output.RunSummarizer;
 import org.sparkimage.setup.EmbeddingFormat;
@@ -47,6 +48,7 @@ public final class ClassificationJob {
      * @throws IOException  when the output cannot be written
      */
     public static JobSummary run(SparkSession spark, JobOptions o, PrintStream console) throws JobException, IOException {
+        OutputPreflight.checkSettings(spark, new Path(o.output()));
         try (OutputDefaults d = OutputDefaults.apply(spark)) {
             return runWithOutputDefaults(spark, o, console);
         }
@@ -62,6 +64,7 @@ public final class ClassificationJob {
         Path out = new Path(o.output());
         FileSystem outFs = out.getFileSystem(hadoop);
         checkSession(spark, o.run().format());
+        OutputPreflight.probeWrite(outFs, out); // before --overwrite deletes anything
         boolean resuming = prepareOutput(o, outFs, out);
         EmbeddingFormat asked = o.run().embeddingFormat();
         PredictionStore opened = new PredictionStore(spark, outFs, out, PredictionSchema.schema(o.classifier().embeddings()),

@@ -15,6 +15,8 @@ public final class JobException extends Exception {
     public static final int EXIT_OUTPUT_EXISTS = 4;
     /** The model or its card cannot be used. */
     public static final int EXIT_MODEL = 5;
+    /** The output cannot be written: a bucket that does not exist, no permission, a committer that is missing. */
+    public static final int EXIT_OUTPUT_UNWRITABLE = 6;
 
     private final int exitCode;
 

@@ -53,6 +53,10 @@ public final class HttpFaultProxy implements AutoCloseable {
         return t;
     });
     private final ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Upload> uploads = new ConcurrentLinkedQueue<>();
+
+    /** One request's body size, as its {@code "METHOD target"} line and bytes. */
+    private record Upload(String request, long bytes) {}
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile long delayMs;
@@ -83,6 +87,11 @@ public final class HttpFaultProxy implements AutoCloseable {
         rules.add(new Rule(request, fault, new AtomicInteger(times), null));
     }
 
+    /** Drops every fault rule (those whose count is not used up included). */
+    public void clearFaults() {
+        rules.clear();
+    }
+
     /**
      * Runs {@code action} before forwarding the first request whose {@code "METHOD target"} line
      * matches (e.g. deletes the object a GET is about to read).
@@ -101,9 +110,23 @@ public final class HttpFaultProxy implements AutoCloseable {
         return requests.stream().filter(r -> r.startsWith(method + " ") && r.contains(part)).count();
     }
 
-    /** Forgets the requests seen so far. */
+    /**
+     * Bytes of request bodies seen so far (what clients uploaded), as their {@code Content-Length}
+     * declares them, or for AWS's chunked signing {@code x-amz-decoded-content-length}.
+     */
+    public long uploadedBytes() {
+        return uploadedBytes(r -> true);
+    }
+
+    /** {@link #uploadedBytes()} of the requests whose {@code "METHOD target"} line matches. */
+    public long uploadedBytes(Predicate<String> request) {
+        return uploads.stream().filter(u -> request.test(u.request())).mapToLong(Upload::bytes).sum();
+    }
+
+    /** Forgets the requests and bytes seen so far. */
     public void resetCounts() {
         requests.clear();
+        uploads.clear();
     }
 
     private void acceptLoop() {
@@ -180,6 +203,9 @@ public final class HttpFaultProxy implements AutoCloseable {
                 String method = parts[0];
                 String request = method + " " + (parts.length > 1 ? decode(parts[1]) : "");
                 requests.add(request);
+                String decoded = req.header("x-amz-decoded-content-length");
+                long body = decoded != null ? Long.parseLong(decoded.strip()) : Math.max(0, req.contentLength());
+                if (body > 0) uploads.add(new Upload(request, body));
                 long d = delayMs;
                 if (d > 0) Thread.sleep(d);
                 if (req.has("expect", "100-continue")) {
