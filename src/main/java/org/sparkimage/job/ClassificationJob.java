@@ -50,12 +50,14 @@ public final class ClassificationJob {
         if (!o.inputIsList()) checkInput(o.input(), hadoop);
         Int8Models.Prepared prepared = resolveModel(o, hadoop, console);
         ModelBundle bundle = prepared.model();
+        // A table is opened before the output is touched: its columns are checked first, and its carried ones join the predictions.
+        InputSources table = o.table() == null ? null : InputSources.table(spark, o.input(), o.table(), o.classifier().embeddings(), hadoop);
         Path out = new Path(o.output());
         FileSystem outFs = out.getFileSystem(hadoop);
         checkSession(spark, o.run().format());
         boolean resuming = prepareOutput(o, outFs, out);
-        PredictionStore store = new PredictionStore(spark, outFs, out, PredictionSchema.schema(o.classifier().embeddings()),
-                o.run().format(), o.run().partitionBy());
+        PredictionStore store = new PredictionStore(spark, outFs, out, table != null ? table.predictionSchema(o.classifier().embeddings())
+                : PredictionSchema.schema(o.classifier().embeddings()), o.run().format(), o.run().partitionBy());
         if (resuming) {
             store.checkFormat();
             store.recover();
@@ -66,8 +68,8 @@ public final class ClassificationJob {
 
         ResumePlan plan = ResumePlan.fresh(List.of());
         InputSources input;
-        if (o.table() != null) {
-            input = InputSources.table(spark, o.input(), o.table(), o.classifier().embeddings());
+        if (table != null) {
+            input = table;
         } else {
             List<ListedFile> listed = InputSources.list(spark, o.input(), o.inputIsList(), hadoop, console, o.run().progressSeconds());
             plan = resuming ? ResumePlan.of(spark, store, listed) : ResumePlan.fresh(listed);
