@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkimage.cli.ClassifyCommand;
 import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.setup.JobException;
-import org.sparkimage.setup.JobOptions;
 import org.sparkimage.testing.PythonEnv;
 import org.sparkimage.testing.TestSpark;
 
@@ -35,6 +35,9 @@ class HuggingFaceDatasetsTest {
     /** Real images of both formats and several sizes: three sample pictures and an emoji render. */
     private static final List<Path> IMAGES = List.of(Path.of("samples/coins.png"), Path.of("samples/rocket.jpg"),
             Path.of("samples/camera.png"), Path.of("src/test/data/labeled/face/u1f600.jpg"));
+
+    /** Over the runs' {@code --max-file-mb 1}: a real JPEG with trailing padding past 1 MiB. */
+    private static final String OVERSIZED = "oversized.jpg";
 
     @TempDir
     static Path tmp;
@@ -52,6 +55,9 @@ class HuggingFaceDatasetsTest {
             Files.copy(p, hf.resolve("images").resolve(p.getFileName()));
             names.add(p.getFileName().toString());
         }
+        byte[] padded = Arrays.copyOf(Files.readAllBytes(IMAGES.get(1)), (1 << 20) + 4096);
+        Files.write(hf.resolve("images").resolve(OVERSIZED), padded);
+        names.add(OVERSIZED);
         List<String> args = new ArrayList<>(List.of("src/test/python/hf_datasets_shards.py", hf.toString()));
         args.addAll(names);
         PythonEnv.DATA.run(tmp.resolve("python.log"), Duration.ofMinutes(2), args);
@@ -60,7 +66,8 @@ class HuggingFaceDatasetsTest {
     /**
      * The path-only shards give one row per example; each image gets the labels and probabilities of
      * its bytes embedded in the table and of its file in a folder run; a relative path is read
-     * against the table's folder; the missing file is READ_ERROR; the ClassLabel column comes along.
+     * against the table's folder; the missing file is READ_ERROR, the one over the limit TOO_LARGE
+     * as in the folder run; the ClassLabel column comes along.
      */
     @Test
     void pathOnlyImageCellsAreReadFromTheirFiles() throws Exception {
@@ -70,17 +77,17 @@ class HuggingFaceDatasetsTest {
 
         Map<String, Row> embedded = classify("embedded", "out-embedded");
         Map<String, Row> folder = new HashMap<>();
-        JobOptions files = JobOptions.of(images.toString(), tmp.resolve("out-folder").toString());
-        ClassificationJob.run(TestSpark.session(), files, new PrintStream(PrintStream.nullOutputStream()));
+        assertEquals(0, ClassifyCommand.execute(new PrintStream(PrintStream.nullOutputStream()), "--input", images.toString(),
+                "--output", tmp.resolve("out-folder").toString(), "--max-file-mb", "1", "--progress-seconds", "0"));
         for (Row r : rows(tmp.resolve("out-folder"))) folder.put(fileName(r.getAs(PredictionSchema.PATH)), r);
 
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             Row fromPath = labeled.get(images.resolve(name).toString());
-            assertEquals("ok", fromPath.getAs(PredictionSchema.STATUS), fromPath.toString());
+            assertEquals(name.equals(OVERSIZED) ? "TOO_LARGE" : null, fromPath.getAs(PredictionSchema.ERROR_CODE), fromPath.toString());
             assertSamePrediction(embedded.get(name), fromPath, name + ": path-only vs bytes embedded");
             assertSamePrediction(folder.get(name), fromPath, name + ": path-only vs folder run");
-            assertEquals(Files.size(images.resolve(name)), fromPath.<Long>getAs(PredictionSchema.FILE_SIZE), name);
+            if (!name.equals(OVERSIZED)) assertEquals(Files.size(images.resolve(name)), fromPath.<Long>getAs(PredictionSchema.FILE_SIZE), name);
             assertEquals((long) i, fromPath.<Long>getAs("given_label"), name);
         }
         Row relative = labeled.get("../images/" + names.get(0));
@@ -102,7 +109,9 @@ class HuggingFaceDatasetsTest {
     void relativePathsAreReadAgainstTheImageBase() throws Exception {
         Map<String, Row> got = classify("relative", "out-relative", "--image-base", hf.resolve("images").toString());
         assertEquals(names.size(), got.size());
-        for (String name : names) assertEquals("ok", got.get(name).getAs(PredictionSchema.STATUS), got.get(name).toString());
+        for (String name : names) {
+            assertEquals(name.equals(OVERSIZED) ? "TOO_LARGE" : null, got.get(name).getAs(PredictionSchema.ERROR_CODE), got.get(name).toString());
+        }
         Map<String, Row> wrongBase = classify("relative", "out-wrong-base", "--image-base", tmp.toString());
         for (String name : names) assertEquals("READ_ERROR", wrongBase.get(name).getAs(PredictionSchema.ERROR_CODE), name);
     }
@@ -133,7 +142,7 @@ class HuggingFaceDatasetsTest {
     private static Map<String, Row> classify(String table, String output, String... more) {
         Path out = tmp.resolve(output);
         List<String> args = new ArrayList<>(List.of("--input", hf.resolve(table).toString(), "--binary-column", "image.bytes",
-                "--id-column", "image.path", "--output", out.toString(), "--progress-seconds", "0"));
+                "--id-column", "image.path", "--output", out.toString(), "--max-file-mb", "1", "--progress-seconds", "0"));
         args.addAll(List.of(more));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         assertEquals(0, ClassifyCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), args.toArray(String[]::new)),
@@ -154,6 +163,8 @@ class HuggingFaceDatasetsTest {
     /** The same size, top-1 and top-k classes with the same probabilities. */
     private static void assertSamePrediction(Row expected, Row actual, String what) {
         assertEquals(expected.<String>getAs(PredictionSchema.STATUS), actual.<String>getAs(PredictionSchema.STATUS), what);
+        assertEquals(expected.<String>getAs(PredictionSchema.ERROR_CODE), actual.<String>getAs(PredictionSchema.ERROR_CODE), what);
+        if (expected.getAs(PredictionSchema.ERROR_CODE) != null) return;
         assertEquals(expected.<Integer>getAs(PredictionSchema.WIDTH), actual.<Integer>getAs(PredictionSchema.WIDTH), what);
         assertEquals(expected.<String>getAs(PredictionSchema.LABEL), actual.<String>getAs(PredictionSchema.LABEL), what);
         List<Row> ke = expected.getList(expected.fieldIndex(PredictionSchema.TOP_K));
