@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import org.sparkimage.cli.ClassifyCommand;
 import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.setup.JobException;
 import org.sparkimage.testing.PythonEnv;
+import org.sparkimage.testing.S3Server;
 import org.sparkimage.testing.TestSpark;
 
 /**
@@ -116,6 +118,32 @@ class HuggingFaceDatasetsTest {
         for (String name : names) assertEquals("READ_ERROR", wrongBase.get(name).getAs(PredictionSchema.ERROR_CODE), name);
     }
 
+    /**
+     * A table on S3 whose cells name images beside it: the input is one Parquet file, so relative
+     * paths are read against the folder holding it, through S3A with the session's Hadoop settings,
+     * with the same limit.
+     */
+    @Test
+    void relativePathsOfATableOnS3AreReadFromS3() throws Exception {
+        try (S3Server s3 = S3Server.start(tmp.resolve("s3"))) {
+            s3.upload(hf.resolve("images"), "hf-data", "data"); // S3 bucket names have 3 characters or more
+            s3.put("hf-data", "data/train.parquet", Files.readAllBytes(hf.resolve("relative/train.parquet")));
+            Configuration hadoop = TestSpark.session().sparkContext().hadoopConfiguration();
+            S3Server.s3aSettings(s3.port()).forEach(hadoop::set);
+            try {
+                Map<String, Row> got = classify("s3a://hf-data/data/train.parquet", "out-s3");
+                Map<String, Row> local = classify(hf.resolve("relative").toString(), "out-s3-local", "--image-base", hf.resolve("images").toString());
+                assertEquals(names.size(), got.size());
+                for (String name : names) {
+                    assertEquals(name.equals(OVERSIZED) ? "TOO_LARGE" : null, got.get(name).getAs(PredictionSchema.ERROR_CODE), got.get(name).toString());
+                    assertSamePrediction(local.get(name), got.get(name), name + ": from S3 vs local");
+                }
+            } finally {
+                S3Server.s3aSettings(0).keySet().forEach(hadoop::unset);
+            }
+        }
+    }
+
     /** A carried column that does not exist, or would shadow an output column, or folder input, is refused before anything runs. */
     @Test
     void badCarriedColumnsAreRefused() {
@@ -136,12 +164,13 @@ class HuggingFaceDatasetsTest {
     }
 
     /**
-     * Runs the CLI on {@code <hf>/<table>} ({@code image.bytes}, named by {@code image.path}) into
+     * Runs the CLI on {@code <hf>/<table>} (or {@code table} itself, a path or URI) ({@code image.bytes}, named by {@code image.path}) into
      * {@code <tmp>/<output>}; its rows by that path.
      */
     private static Map<String, Row> classify(String table, String output, String... more) {
         Path out = tmp.resolve(output);
-        List<String> args = new ArrayList<>(List.of("--input", hf.resolve(table).toString(), "--binary-column", "image.bytes",
+        String input = table.contains("/") ? table : hf.resolve(table).toString();
+        List<String> args = new ArrayList<>(List.of("--input", input, "--binary-column", "image.bytes",
                 "--id-column", "image.path", "--output", out.toString(), "--max-file-mb", "1", "--progress-seconds", "0"));
         args.addAll(List.of(more));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
