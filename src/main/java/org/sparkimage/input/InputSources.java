@@ -58,11 +58,13 @@ public record InputSources(List<InputSource> sources) {
     /**
      * A Parquet table's binary column as the one source.
      *
+     * @param hadoop    the driver's Hadoop settings, which resolve the folder of relative image paths
+     * @param readAhead how far image files named by a cell's path are read ahead in the tasks
      * @throws JobException (exit 3) for a table that cannot be read or lacks the columns
      */
     public static InputSources table(SparkSession spark, String input, JobOptions.TableInput in, boolean embeddings,
-                                     Configuration hadoop) throws JobException {
-        return new InputSources(List.of(TableSource.open(spark, input, in, embeddings, hadoop)));
+                                     Configuration hadoop, ReadAhead readAhead) throws JobException {
+        return new InputSources(List.of(TableSource.open(spark, input, in, embeddings, hadoop, readAhead)));
     }
 
     /** The rows this input's predictions table holds: {@link PredictionSchema#schema(boolean)}, then the sources' carried columns. */

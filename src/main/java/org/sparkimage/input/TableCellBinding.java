@@ -17,13 +17,14 @@ import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.core.RowBuilder;
 import org.sparkimage.core.RowBinding;
 import org.sparkimage.core.RowFailure;
+import org.sparkimage.setup.ReadAhead;
 
 /**
  * A Parquet table input: rows with an {@value #ID}, a {@value #CONTENT} column and, for a Hugging
  * Face {@code Image} struct, its {@value #IMAGE_PATH} (see {@link TableSource}), to
  * {@code <output>/predictions} rows. The cell follows the {@code Image} feature's own rule: the bytes
  * when they are not null, else the file at the path, read in the task through Hadoop (any file
- * system) with the loose files' limit and errors. The {@value #CARRIED} struct's fields are copied
+ * system) with the loose files' limit, errors and read-ahead. The {@value #CARRIED} struct's fields are copied
  * into the output row after the product's columns.
  */
 final class TableCellBinding implements RowBinding {
@@ -47,15 +48,18 @@ final class TableCellBinding implements RowBinding {
     private final String imageBase;
     private final StructType schema;
     private final List<String> carried;
+    private final ReadAhead readAhead;
 
     /**
      * @param hadoopConf the driver's Hadoop settings, for image files named by path
      * @param imageBase  the qualified folder relative image paths are read against
      * @param schema     the output rows: {@link PredictionSchema#schema(boolean)}, then the carried columns
      * @param carried    the carried columns' output names, in {@code schema}'s order
+     * @param readAhead  how far image files named by path are read ahead
      */
     TableCellBinding(long maxFileBytes, boolean embeddings, Broadcast<Map<String, String>> hadoopConf, String imageBase,
-                     StructType schema, List<String> carried) {
+                     StructType schema, List<String> carried, ReadAhead readAhead) {
+        this.readAhead = readAhead;
         this.maxFileBytes = maxFileBytes;
         this.embeddings = embeddings;
         this.files = new TaskFetcher(hadoopConf, maxFileBytes);
@@ -64,25 +68,48 @@ final class TableCellBinding implements RowBinding {
         this.carried = List.copyOf(carried);
     }
 
+    /** What the read of one row needs: its name, its bytes or the file they are in, and its carried values (or null). */
+    private record Cell(String name, byte[] data, String file, Row carried) {}
+
     @Override
     public Iterator<ImageInput> images(Row row) {
+        return List.of(image(cell(row))).iterator();
+    }
+
+    /**
+     * The partition's images; cells that name a file are read ahead of the decoding on the executor's
+     * I/O pool, as listed files are (an object store's latency is hidden the same way).
+     */
+    @Override
+    public Iterator<ImageInput> images(Iterator<Row> rows) {
+        if (!readAhead.on()) return RowBinding.super.images(rows);
+        return TaskReadAhead.images(rows, this::cell, c -> c.file() == null ? 0 : readAhead.unknownSizeShare(), this::image,
+                (c, e) -> ImageInput.failed(c.carried(), new ImageRef(c.name(), -1, null), ErrorCode.READ_ERROR, "cannot read file: " + e),
+                readAhead);
+    }
+
+    /** The row's parts, taken on the task thread. The output needs only the id and the carried values: the row is not kept. */
+    private Cell cell(Row row) {
         byte[] data = row.getAs(CONTENT);
         String id = row.getAs(ID);
-        String name = id == null ? "(null id)" : id;
-        // The output needs only the id and the carried values: the row (and its bytes) is not kept.
-        Row keep = carried.isEmpty() ? null : row.getStruct(row.fieldIndex(CARRIED));
         String file = data == null ? row.getAs(IMAGE_PATH) : null;
-        if (file == null || file.isBlank()) {
-            return List.of(ImageInput.inline(keep, new ImageRef(name, data == null ? 0 : data.length, null), data, maxFileBytes)).iterator();
+        return new Cell(id == null ? "(null id)" : id, data, file == null || file.isBlank() ? null : file,
+                carried.isEmpty() ? null : row.getStruct(row.fieldIndex(CARRIED)));
+    }
+
+    /** The cell's bytes, or the file's, or why there are none, as a value. */
+    private ImageInput image(Cell c) {
+        if (c.file() == null) {
+            return ImageInput.inline(c.carried(), new ImageRef(c.name(), c.data() == null ? 0 : c.data().length, null), c.data(), maxFileBytes);
         }
         try {
-            byte[] read = files.get().read(resolve(imageBase, file), -1);
-            return List.of(ImageInput.encoded(keep, new ImageRef(name, read.length, null), read)).iterator();
+            byte[] read = files.get().read(resolve(imageBase, c.file()), -1);
+            return ImageInput.encoded(c.carried(), new ImageRef(c.name(), read.length, null), read);
         } catch (RowFailure e) {
-            return List.of(ImageInput.failed(keep, new ImageRef(name, -1, null), e)).iterator();
+            return ImageInput.failed(c.carried(), new ImageRef(c.name(), -1, null), e);
         } catch (IllegalArgumentException e) { // Hadoop refuses the string as a path
-            return List.of(ImageInput.failed(keep, new ImageRef(name, -1, null), ErrorCode.READ_ERROR,
-                    "cannot read image path '" + file + "': " + e.getMessage())).iterator();
+            return ImageInput.failed(c.carried(), new ImageRef(c.name(), -1, null), ErrorCode.READ_ERROR,
+                    "cannot read image path '" + c.file() + "': " + e.getMessage());
         }
     }
 

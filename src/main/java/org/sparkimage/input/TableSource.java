@@ -25,6 +25,7 @@ import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.core.RowBinding;
 import org.sparkimage.setup.JobException;
 import org.sparkimage.setup.JobOptions;
+import org.sparkimage.setup.ReadAhead;
 
 /**
  * A Parquet table whose binary column (or binary field of a struct column, such as the Hugging Face
@@ -41,13 +42,15 @@ final class TableSource implements InputSource {
     private final boolean embeddings;
     private final String imageBase;
     private final StructType carried;
+    private final ReadAhead readAhead;
 
-    private TableSource(Dataset<Row> rows, boolean embeddings, String imageBase, StructType carried) {
+    private TableSource(Dataset<Row> rows, boolean embeddings, String imageBase, StructType carried, ReadAhead readAhead) {
         this.rows = rows;
         this.count = rows.count();
         this.embeddings = embeddings;
         this.imageBase = imageBase;
         this.carried = carried;
+        this.readAhead = readAhead;
     }
 
     /**
@@ -56,8 +59,8 @@ final class TableSource implements InputSource {
      * @throws JobException (exit 3) when it is not a readable Parquet table with those columns, or
      *                      the folder of its relative image paths cannot be resolved
      */
-    static TableSource open(SparkSession spark, String input, JobOptions.TableInput in, boolean embeddings, Configuration hadoop)
-            throws JobException {
+    static TableSource open(SparkSession spark, String input, JobOptions.TableInput in, boolean embeddings, Configuration hadoop,
+                            ReadAhead readAhead) throws JobException {
         Dataset<Row> t;
         try {
             t = spark.read().parquet(input);
@@ -99,7 +102,7 @@ final class TableSource implements InputSource {
         } catch (IOException | IllegalArgumentException e) {
             throw new JobException(JobException.EXIT_INPUT, "cannot resolve the folder of relative image paths: " + e.getMessage());
         }
-        return new TableSource(t.select(select.toArray(Column[]::new)), embeddings, base, carried);
+        return new TableSource(t.select(select.toArray(Column[]::new)), embeddings, base, carried, readAhead);
     }
 
     @Override
@@ -125,7 +128,7 @@ final class TableSource implements InputSource {
     @Override
     public RowBinding binding(ClassifierSettings settings, Broadcast<Map<String, String>> hadoopConf) {
         return new TableCellBinding(settings.maxImageBytes(), settings.embeddings(), hadoopConf, imageBase, schema(),
-                List.of(carried.fieldNames()));
+                List.of(carried.fieldNames()), readAhead);
     }
 
     /** One commit; the table's own partitions are kept unless there are too few to keep every core busy. */

@@ -51,7 +51,8 @@ public final class ClassificationJob {
         Int8Models.Prepared prepared = resolveModel(o, hadoop, console);
         ModelBundle bundle = prepared.model();
         // A table is opened before the output is touched: its columns are checked first, and its carried ones join the predictions.
-        InputSources table = o.table() == null ? null : InputSources.table(spark, o.input(), o.table(), o.classifier().embeddings(), hadoop);
+        InputSources table = o.table() == null ? null
+                : InputSources.table(spark, o.input(), o.table(), o.classifier().embeddings(), hadoop, o.run().readAhead());
         Path out = new Path(o.output());
         FileSystem outFs = out.getFileSystem(hadoop);
         checkSession(spark, o.run().format());
