@@ -98,7 +98,7 @@ final class TableSource implements InputSource {
         if (!carry.isEmpty()) select.add(functions.struct(carry.toArray(Column[]::new)).as(TableCellBinding.CARRIED));
         String base;
         try {
-            base = in.imageBase(input, hadoop);
+            base = in.resolveImageBase(input, hadoop);
         } catch (IOException | IllegalArgumentException e) {
             throw new JobException(JobException.EXIT_INPUT, "cannot resolve the folder of relative image paths: " + e.getMessage());
         }

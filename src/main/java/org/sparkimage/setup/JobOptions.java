@@ -55,7 +55,7 @@ public record JobOptions(String input, String output, String model, java.nio.fil
      * @param binaryColumn the column with the encoded image bytes
      * @param idColumn     a column that names each row in {@code path}; null: {@code <table>#<row id>}
      * @param imageBase    the folder (path or Hadoop URI) that relative paths of Hugging Face {@code Image}
-     *                     cells without bytes are read against; null: the table's own folder ({@link #imageBase(String, Configuration)})
+     *                     cells without bytes are read against; null: the table's own folder ({@link #resolveImageBase(String, Configuration)})
      * @param carry        input columns copied into every output row, after the product's columns
      */
     public record TableInput(String binaryColumn, String idColumn, String imageBase, List<CarriedColumn> carry) implements Serializable {
@@ -87,7 +87,7 @@ public record JobOptions(String input, String output, String model, java.nio.fil
          *
          * @param input the table's path or Hadoop URI
          */
-        public String imageBase(String input, Configuration hadoop) throws IOException {
+        public String resolveImageBase(String input, Configuration hadoop) throws IOException {
             Path base = new Path(imageBase != null ? imageBase : input);
             FileSystem fs = base.getFileSystem(hadoop);
             base = fs.makeQualified(base);

@@ -19,6 +19,7 @@ import org.sparkimage.testing.S3Server;
 public final class S3ModelSqlMain {
     private S3ModelSqlMain() {}
 
+    /** Runs the query once and exits with 0 (rows printed) or 3 (the query failed). */
     public static void main(String[] args) {
         boolean credentials = args[1].equals("with-credentials");
         SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("s3-model-sql")
