@@ -3,7 +3,9 @@ package org.sparkimage.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -109,6 +111,17 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "With --binary-column: the column whose value goes into 'path'. Default: <input>#<row id>.")
     String idColumn;
 
+    @Option(names = "--image-base", paramLabel = "<dir>",
+            description = "With --binary-column: the folder (path or Hadoop URI) that relative paths of Hugging Face Image"
+                    + " cells without bytes are read against. Default: the table's folder.")
+    String imageBase;
+
+    @Option(names = "--carry-columns", paramLabel = "COL[=NAME]", split = ",",
+            description = "With --binary-column: copy these top-level input columns into every output row, after the"
+                    + " product's columns (a ClassLabel column arrives as its int64 index); COL=NAME renames one, e.g."
+                    + " label=given_label, since 'label' is an output column already.")
+    List<String> carryColumns = new ArrayList<>();
+
     @Option(names = "--progress-seconds", paramLabel = "S",
             description = "Seconds between progress lines; 0 turns them off. Default: ${DEFAULT-VALUE}.")
     int progressSeconds = JobOptions.DEFAULT_PROGRESS_SECONDS;
@@ -191,12 +204,15 @@ public final class ClassifyCommand implements Callable<Integer> {
 
     private JobOptions options() {
         if ((input == null) == (inputList == null)) throw new IllegalArgumentException("give one of --input and --input-list");
-        if (idColumn != null && binaryColumn == null) throw new IllegalArgumentException("--id-column needs --binary-column");
+        if (binaryColumn == null && (idColumn != null || imageBase != null || !carryColumns.isEmpty())) {
+            throw new IllegalArgumentException("--id-column, --image-base and --carry-columns need --binary-column (a table input)");
+        }
         if (overwrite && resume) throw new IllegalArgumentException("--overwrite and --resume exclude each other");
         JobOptions.OutputMode mode = resume ? JobOptions.OutputMode.RESUME
                 : overwrite ? JobOptions.OutputMode.OVERWRITE : JobOptions.OutputMode.CREATE;
         return new JobOptions(input != null ? input : inputList, output, model, modelCard, classifier.settings(),
-                binaryColumn == null ? null : new JobOptions.TableInput(binaryColumn, idColumn),
+                binaryColumn == null ? null : new JobOptions.TableInput(binaryColumn, idColumn, imageBase,
+                        carryColumns.stream().map(JobOptions.CarriedColumn::parse).toList()),
                 new JobOptions.Run(master, partitions, commitEvery, mode, progressSeconds, sparkConf,
                         ReadAhead.of(readAheadFiles, readAheadMb, readAheadThreads), partitionBy, format, embeddingFormat), inputList != null);
     }

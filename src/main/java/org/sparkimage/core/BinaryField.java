@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -21,11 +22,25 @@ import org.apache.spark.sql.types.StructType;
 public record BinaryField(int column, int field, String path) {
     /** The bytes field of a Hugging Face {@code Image} struct. */
     public static final String HF_BYTES = "bytes";
+    /** The path field of a Hugging Face {@code Image} struct: the image file when {@value #HF_BYTES} is null. */
+    public static final String HF_PATH = "path";
 
     /** Whether {@code type} is a struct with a binary {@value #HF_BYTES} field (Hugging Face's {@code Image}). */
     public static boolean isImageFeature(DataType type) {
         return type instanceof StructType s && List.of(s.fieldNames()).contains(HF_BYTES)
                 && s.apply(HF_BYTES).dataType() instanceof BinaryType;
+    }
+
+    /**
+     * The index of the string {@value #HF_PATH} field beside this {@value #HF_BYTES} field, in the
+     * struct column of {@code schema} this was resolved in: where a Hugging Face {@code Image} cell
+     * without bytes names its file. -1 when this is a binary column, another field, or the struct
+     * has no such field.
+     */
+    public int pathField(StructType schema) {
+        if (field < 0 || !(schema.fields()[column].dataType() instanceof StructType s)) return -1;
+        if (!s.fields()[field].name().equals(HF_BYTES) || !List.of(s.fieldNames()).contains(HF_PATH)) return -1;
+        return s.apply(HF_PATH).dataType() instanceof StringType ? s.fieldIndex(HF_PATH) : -1;
     }
 
     /**

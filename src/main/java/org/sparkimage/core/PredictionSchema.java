@@ -105,12 +105,20 @@ public final class PredictionSchema {
 
     /** A {@link #schema(boolean)} row: the image's reference, its result and, when asked, its embedding. */
     public static Row predictionRow(ImageRef image, ClassificationResult r, boolean withEmbedding) {
-        RowBuilder b = fillResult(new RowBuilder(schema(withEmbedding)), r)
+        return predictionRow(schema(withEmbedding), image, r, withEmbedding).build();
+    }
+
+    /**
+     * A row of {@code schema}, {@link #schema(boolean)} with more columns after it (a table input's
+     * carried columns), with the prediction columns set; the caller sets the others and builds it.
+     */
+    public static RowBuilder predictionRow(StructType schema, ImageRef image, ClassificationResult r, boolean withEmbedding) {
+        RowBuilder b = fillResult(new RowBuilder(schema), r)
                 .set(PATH, image.path())
                 .set(FILE_SIZE, image.size() < 0 ? null : image.size())
                 .set(MODIFICATION_TIME, image.modificationTime());
         if (withEmbedding) b.set(EMBEDDING, r.embedding());
-        return b.build();
+        return b;
     }
 
     private static RowBuilder fillResult(RowBuilder b, ClassificationResult r) {

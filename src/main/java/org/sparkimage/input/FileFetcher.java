@@ -36,7 +36,11 @@ final class FileFetcher {
         this.maxBytes = maxBytes;
     }
 
-    /** A listed file's bytes; {@code listedSize} -1 when unknown (a manifest without sizes). */
+    /**
+     * A file's bytes. {@code listedSize} is -1 when no listing saw the file (a manifest without
+     * sizes, a table cell's path): a missing file then "does not exist" rather than "no longer
+     * exists", and one over the limit is told so without a size, since it is not read to the end.
+     */
     byte[] read(String path, long listedSize) throws RowFailure {
         if (listedSize > maxBytes) {
             throw new RowFailure(ErrorCode.TOO_LARGE,
@@ -45,7 +49,7 @@ final class FileFetcher {
         try (InputStream in = open(path, listedSize, WHOLE_FILE)) {
             return readUpToLimit(in, listedSize);
         } catch (FileNotFoundException | NoSuchFileException e) {
-            throw new RowFailure(ErrorCode.READ_ERROR, "file no longer exists: " + e.getMessage());
+            throw new RowFailure(ErrorCode.READ_ERROR, (listedSize < 0 ? "file does not exist: " : "file no longer exists: ") + e.getMessage());
         } catch (IOException e) {
             throw new RowFailure(ErrorCode.READ_ERROR, "cannot read file: " + e);
         }
@@ -86,7 +90,8 @@ final class FileFetcher {
         byte[] more = in.readNBytes((int) Math.min(maxBytes + 1 - expected, Integer.MAX_VALUE - 16L - expected));
         if (more.length == 0) return data;
         if ((long) expected + more.length > maxBytes) {
-            throw new RowFailure(ErrorCode.TOO_LARGE, "file grew past the limit of " + maxBytes + " bytes");
+            throw new RowFailure(ErrorCode.TOO_LARGE, listedSize < 0 ? "file has more bytes than the limit of " + maxBytes
+                    : "file grew past the limit of " + maxBytes + " bytes");
         }
         byte[] all = Arrays.copyOf(data, expected + more.length);
         System.arraycopy(more, 0, all, expected, more.length);

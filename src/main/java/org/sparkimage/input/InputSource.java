@@ -29,6 +29,14 @@ public interface InputSource {
     /** Output rows this run will write, or -1 when only reading tells (tar shards). */
     long expectedImages();
 
+    /**
+     * Input columns copied into every output row after the product's columns (a table's
+     * {@code --carry-columns}); none by default.
+     */
+    default StructType carriedColumns() {
+        return new StructType();
+    }
+
     /** The binding that turns this input's rows into images in the tasks. */
     RowBinding binding(ClassifierSettings settings, Broadcast<Map<String, String>> hadoopConf);
 

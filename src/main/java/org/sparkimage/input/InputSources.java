@@ -7,6 +7,9 @@ import java.util.List;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.io.TarShards;
 import org.sparkimage.setup.JobException;
 import org.sparkimage.setup.JobOptions;
@@ -55,11 +58,29 @@ public record InputSources(List<InputSource> sources) {
     /**
      * A Parquet table's binary column as the one source.
      *
+     * @param hadoop    the driver's Hadoop settings, which resolve the folder of relative image paths
+     * @param readAhead how far image files named by a cell's path are read ahead in the tasks
      * @throws JobException (exit 3) for a table that cannot be read or lacks the columns
      */
-    public static InputSources table(SparkSession spark, String input, JobOptions.TableInput in, boolean embeddings)
-            throws JobException {
-        return new InputSources(List.of(TableSource.open(spark, input, in, embeddings)));
+    public static InputSources table(SparkSession spark, String input, JobOptions.TableInput in, boolean embeddings,
+                                     Configuration hadoop, ReadAhead readAhead) throws JobException {
+        return new InputSources(List.of(TableSource.open(spark, input, in, embeddings, hadoop, readAhead)));
+    }
+
+    /** The rows this input's predictions table holds: {@link PredictionSchema#schema(boolean)}, then the sources' carried columns. */
+    public StructType predictionSchema(boolean embeddings) {
+        StructType carried = new StructType();
+        for (InputSource s : sources) {
+            for (StructField f : s.carriedColumns().fields()) carried = carried.add(f);
+        }
+        return withCarried(PredictionSchema.schema(embeddings), carried);
+    }
+
+    /** {@code predictions} with the {@code carried} columns after its own. */
+    static StructType withCarried(StructType predictions, StructType carried) {
+        StructType t = predictions;
+        for (StructField f : carried.fields()) t = t.add(f);
+        return t;
     }
 
     /** Output rows expected in all, or -1 when only reading tells (tar shards). */

@@ -4,16 +4,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.util.TaskCompletionListener;
 import org.sparkimage.core.ErrorCode;
 import org.sparkimage.core.ImageInput;
 import org.sparkimage.core.ImageRef;
 import org.sparkimage.core.RowFailure;
-import org.sparkimage.io.IoPool;
-import org.sparkimage.io.ReadAheadIterator;
 import org.sparkimage.setup.ReadAhead;
 
 /**
@@ -39,24 +35,8 @@ final class ListedFileBinding extends ListingBinding {
     @Override
     public Iterator<ImageInput> images(Iterator<Row> rows) {
         if (!readAhead.on()) return super.images(rows);
-        // Rows are turned into plain references on the task thread; only those reach the pool.
-        Iterator<ImageRef> files = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return rows.hasNext();
-            }
-
-            @Override
-            public ImageRef next() {
-                return ListedFile.of(rows.next()).ref();
-            }
-        };
-        ReadAheadIterator<ImageRef, ImageInput> ahead = new ReadAheadIterator<>(files, f -> aheadBytes(f.size()), this::read,
-                (f, e) -> ImageInput.failed(null, f, ErrorCode.READ_ERROR, "cannot read file: " + e),
-                IoPool.get(readAhead.threads()), readAhead.files(), readAhead.bytes());
-        TaskContext task = TaskContext.get();
-        if (task != null) task.addTaskCompletionListener((TaskCompletionListener) ctx -> ahead.close());
-        return ahead;
+        return TaskReadAhead.images(rows, row -> ListedFile.of(row).ref(), f -> aheadBytes(f.size()), this::read,
+                (f, e) -> ImageInput.failed(null, f, ErrorCode.READ_ERROR, "cannot read file: " + e), readAhead);
     }
 
     /**
@@ -64,7 +44,7 @@ final class ListedFileBinding extends ListingBinding {
      * an even share of the bound for one whose size a manifest did not give.
      */
     private long aheadBytes(long size) {
-        if (size < 0) return readAhead.bytes() / readAhead.files();
+        if (size < 0) return readAhead.unknownSizeShare();
         return size > maxFileBytes ? 0 : size;
     }
 

@@ -16,21 +16,19 @@ import org.sparkimage.core.RowBinding;
 abstract class ListingBinding implements RowBinding {
     private static final long serialVersionUID = 1L;
 
-    private final Broadcast<Map<String, String>> hadoopConf;
+    private final TaskFetcher files;
     final long maxFileBytes;
     private final boolean embeddings;
-    private transient FileFetcher fetcher;
 
     ListingBinding(Broadcast<Map<String, String>> hadoopConf, long maxFileBytes, boolean embeddings) {
-        this.hadoopConf = hadoopConf;
+        this.files = new TaskFetcher(hadoopConf, maxFileBytes);
         this.maxFileBytes = maxFileBytes;
         this.embeddings = embeddings;
     }
 
     /** The task's reader, created on first use from the driver's Hadoop settings (read-ahead threads share it). */
-    synchronized FileFetcher fetcher() {
-        if (fetcher == null) fetcher = new FileFetcher(hadoopConf.value(), maxFileBytes);
-        return fetcher;
+    FileFetcher fetcher() {
+        return files.get();
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.sparkimage.core.Int8Models;
 import org.sparkimage.core.ModelBundle;
 import org.sparkimage.core.PartitionStats;
@@ -61,14 +62,19 @@ public final class ClassificationJob {
         if (!o.inputIsList()) checkInput(o.input(), hadoop);
         Int8Models.Prepared prepared = resolveModel(o, hadoop, console);
         ModelBundle bundle = prepared.model();
+        // A table is opened before the output is touched: its columns are checked first, and its carried ones join the predictions.
+        InputSources table = o.table() == null ? null
+                : InputSources.table(spark, o.input(), o.table(), o.classifier().embeddings(), hadoop, o.run().readAhead());
         Path out = new Path(o.output());
         FileSystem outFs = out.getFileSystem(hadoop);
         checkSession(spark, o.run().format());
         OutputPreflight.probeWrite(outFs, out); // before --overwrite deletes anything
         boolean resuming = prepareOutput(o, outFs, out);
         EmbeddingFormat asked = o.run().embeddingFormat();
-        PredictionStore opened = new PredictionStore(spark, outFs, out, PredictionSchema.schema(o.classifier().embeddings()),
-                o.run().format(), o.run().partitionBy(), asked != null ? asked : EmbeddingFormat.DEFAULT);
+        StructType rows = table != null ? table.predictionSchema(o.classifier().embeddings())
+                : PredictionSchema.schema(o.classifier().embeddings());
+        PredictionStore opened = new PredictionStore(spark, outFs, out, rows, o.run().format(), o.run().partitionBy(),
+                asked != null ? asked : EmbeddingFormat.DEFAULT);
         if (resuming) {
             opened.checkFormat();
             opened.recover();
@@ -81,8 +87,8 @@ public final class ClassificationJob {
 
         ResumePlan plan = ResumePlan.fresh(List.of());
         InputSources input;
-        if (o.table() != null) {
-            input = InputSources.table(spark, o.input(), o.table(), o.classifier().embeddings());
+        if (table != null) {
+            input = table;
         } else {
             List<ListedFile> listed = InputSources.list(spark, o.input(), o.inputIsList(), hadoop, console, o.run().progressSeconds());
             plan = resuming ? ResumePlan.of(spark, store, listed) : ResumePlan.fresh(listed);

@@ -34,6 +34,7 @@ import org.sparkimage.core.ModelBundle;
 import org.sparkimage.core.PartitionClassifier;
 import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.core.Quantization;
+import org.sparkimage.core.SparkHadoopSettings;
 import org.sparkimage.image.DecodeMode;
 import org.sparkimage.model.ModelCard;
 import org.sparkimage.model.quant.CalibrationMethod;
@@ -256,9 +257,10 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         if (bundle == null) {
             String card = getModelCard();
             try {
-                // The active session's Hadoop settings reach the model's file system (credentials, HDFS).
+                // The active session's Hadoop settings reach the model's file system (credentials, HDFS);
+                // without one (a stage used outside a session's thread), the application's spark.hadoop.* settings.
                 Configuration hadoop = SparkSession.getActiveSession().isDefined()
-                        ? SparkSession.getActiveSession().get().sparkContext().hadoopConfiguration() : new Configuration();
+                        ? SparkSession.getActiveSession().get().sparkContext().hadoopConfiguration() : SparkHadoopSettings.current();
                 bundle = ModelBundle.resolve(getModel(), card.isEmpty() ? null : java.nio.file.Path.of(card), hadoop);
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot use model '" + getModel() + "': " + e.getMessage(), e);

@@ -1,8 +1,15 @@
 package org.sparkimage.setup;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 import org.sparkimage.core.ClassifierSettings;
 import org.sparkimage.core.PredictionSchema;
@@ -22,7 +29,7 @@ import org.sparkimage.image.DecodeMode;
  * @param run        how the run is cut into commits and reported
  * @param inputIsList {@code input} is a manifest naming the files ({@code --input-list}), not a path to list
  */
-public record JobOptions(String input, String output, String model, Path modelCard, ClassifierSettings classifier,
+public record JobOptions(String input, String output, String model, java.nio.file.Path modelCard, ClassifierSettings classifier,
                          TableInput table, Run run, boolean inputIsList) {
 
     /** Files per commit chunk unless asked otherwise. */
@@ -47,11 +54,76 @@ public record JobOptions(String input, String output, String model, Path modelCa
      *
      * @param binaryColumn the column with the encoded image bytes
      * @param idColumn     a column that names each row in {@code path}; null: {@code <table>#<row id>}
+     * @param imageBase    the folder (path or Hadoop URI) that relative paths of Hugging Face {@code Image}
+     *                     cells without bytes are read against; null: the table's own folder ({@link #resolveImageBase(String, Configuration)})
+     * @param carry        input columns copied into every output row, after the product's columns
      */
-    public record TableInput(String binaryColumn, String idColumn) implements Serializable {
-        /** Refuses a blank column name. */
+    public record TableInput(String binaryColumn, String idColumn, String imageBase, List<CarriedColumn> carry) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** Refuses a blank column name, and carried columns whose output names clash. */
         public TableInput {
             if (binaryColumn == null || binaryColumn.isBlank()) throw new IllegalArgumentException("--binary-column is empty");
+            if (imageBase != null && imageBase.isBlank()) throw new IllegalArgumentException("--image-base is empty");
+            carry = List.copyOf(carry);
+            // Every column the predictions can have, embeddings or not: a carried column may not shadow one.
+            List<String> output = List.of(PredictionSchema.schema(true).fieldNames());
+            List<String> names = new ArrayList<>();
+            for (CarriedColumn c : carry) {
+                if (output.contains(c.as())) {
+                    throw new IllegalArgumentException("--carry-columns: '" + c.as() + "' is a column of the predictions already;"
+                            + " carry it under another name: " + c.column() + "=<name>");
+                }
+                if (names.contains(c.as())) throw new IllegalArgumentException("--carry-columns: '" + c.as() + "' is named twice");
+                names.add(c.as());
+            }
+        }
+
+        /**
+         * The folder relative image paths are read against, as a qualified Hadoop path: {@code --image-base}
+         * when given, else the table's folder: {@code input} itself when it is a folder (a dataset's
+         * shards), else the folder holding it (one Parquet file, or a glob of them). Resolved on the
+         * driver, so that every task reads against the same folder.
+         *
+         * @param input the table's path or Hadoop URI
+         */
+        public String resolveImageBase(String input, Configuration hadoop) throws IOException {
+            Path base = new Path(imageBase != null ? imageBase : input);
+            FileSystem fs = base.getFileSystem(hadoop);
+            base = fs.makeQualified(base);
+            if (imageBase == null && !isFolder(fs, base)) base = base.getParent();
+            return base.toString();
+        }
+
+        private static boolean isFolder(FileSystem fs, Path p) throws IOException {
+            try {
+                return fs.getFileStatus(p).isDirectory();
+            } catch (FileNotFoundException e) { // a glob
+                return false;
+            }
+        }
+    }
+
+    /**
+     * One input column that a table run copies into its output rows ({@code --carry-columns}).
+     *
+     * @param column the table's top-level column
+     * @param as     its name in the output
+     */
+    public record CarriedColumn(String column, String as) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** Refuses blank names. */
+        public CarriedColumn {
+            if (column == null || column.isBlank() || as == null || as.isBlank()) {
+                throw new IllegalArgumentException("--carry-columns: a column name is empty");
+            }
+        }
+
+        /** {@code column} (kept under its own name) or {@code column=name}. */
+        public static CarriedColumn parse(String spec) {
+            int eq = spec.indexOf('=');
+            return eq < 0 ? new CarriedColumn(spec.strip(), spec.strip()) : new CarriedColumn(spec.substring(0, eq).strip(), spec.substring(eq + 1).strip());
         }
     }
 
@@ -78,7 +150,7 @@ public record JobOptions(String input, String output, String model, Path modelCa
          * The predictions columns {@code --partition-by} accepts: few distinct values each, so few
          * folders (a path or a probability would make one folder per row).
          */
-        public static final java.util.List<String> PARTITION_COLUMNS = java.util.List.of(PredictionSchema.LABEL,
+        public static final List<String> PARTITION_COLUMNS = List.of(PredictionSchema.LABEL,
                 PredictionSchema.STATUS, PredictionSchema.ERROR_CODE, PredictionSchema.MODEL_SHA256);
 
         /** Checks the values and copies the settings. */

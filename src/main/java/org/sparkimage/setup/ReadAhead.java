@@ -46,6 +46,11 @@ public record ReadAhead(int files, long bytes, int threads) implements Serializa
         return new ReadAhead(n, bytes, threads);
     }
 
+    /** What a file of unknown size counts against {@link #bytes()} while it is read: an even share of the bound. */
+    public long unknownSizeShare() {
+        return bytes / Math.max(1, files);
+    }
+
     /** Whether reads are started ahead at all. */
     public boolean on() {
         return files > 0;

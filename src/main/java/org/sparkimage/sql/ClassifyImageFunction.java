@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -16,6 +15,7 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkimage.core.ModelBundle;
 import org.sparkimage.core.PredictionSchema;
 import org.sparkimage.core.SingleImageClassifier;
+import org.sparkimage.core.SparkHadoopSettings;
 
 import scala.Function1;
 
@@ -24,7 +24,7 @@ import scala.Function1;
  * in, the transformer's {@link PredictionSchema#RESULT} struct out. Spark wraps it in an
  * {@code ApplyFunctionExpression}; it runs in the executors' tasks with no driver broadcast, so each
  * executor JVM reads the model itself (the shipped one from the classpath, a file through its Hadoop
- * file system) once per model and card, and shares the ONNX Runtime session with every other
+ * file system with the application's {@code spark.hadoop.*} settings) once per model and card, and shares the ONNX Runtime session with every other
  * entry point through {@code EngineRegistry}.
  */
 public final class ClassifyImageFunction implements ScalarFunction<InternalRow> {
@@ -81,11 +81,16 @@ public final class ClassifyImageFunction implements ScalarFunction<InternalRow> 
         return (InternalRow) toCatalyst.apply(PredictionSchema.resultRow(classifier.classify(content)));
     }
 
-    /** The model these options name, read once per JVM. */
+    /**
+     * The model these options name, read once per JVM. A model path is read with the application's
+     * {@code spark.hadoop.*} settings ({@link SparkHadoopSettings}): built from this executor's own
+     * {@code SparkConf} rather than captured on the driver when the function is bound, so that no
+     * credential is serialised into the plan or its tasks.
+     */
     static ModelBundle model(ClassifyImageOptions o) {
         return MODELS.computeIfAbsent(o.model() + "\0" + o.modelCard(), k -> {
             try {
-                return ModelBundle.resolve(o.model(), o.modelCardPath(), new Configuration());
+                return ModelBundle.resolve(o.model(), o.modelCardPath(), SparkHadoopSettings.current());
             } catch (IOException e) {
                 throw new UncheckedIOException("classify_image: " + e.getMessage(), e);
             }

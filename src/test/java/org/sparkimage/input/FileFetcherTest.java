@@ -3,6 +3,7 @@ package org.sparkimage.input;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,5 +56,18 @@ class FileFetcherTest {
         assertEquals(ErrorCode.READ_ERROR, assertThrows(RowFailure.class, () -> fetcher.read(listed(gone), 5)).code());
         Path dir = Files.createDirectory(tmp.resolve("now a directory"));
         assertEquals(ErrorCode.READ_ERROR, assertThrows(RowFailure.class, () -> fetcher.read(listed(dir), 5)).code());
+    }
+
+    /** A file no listing saw (a table cell's path, a manifest without sizes): the messages say what is known. */
+    @Test
+    void filesOfUnknownSizeAreHeldToTheSameLimit() throws Exception {
+        Path big = Files.write(tmp.resolve("big"), new byte[101]);
+        RowFailure tooLarge = assertThrows(RowFailure.class, () -> fetcher.read(listed(big), -1));
+        assertEquals(ErrorCode.TOO_LARGE, tooLarge.code());
+        assertEquals("file has more bytes than the limit of 100", tooLarge.getMessage());
+        RowFailure missing = assertThrows(RowFailure.class, () -> fetcher.read(listed(tmp.resolve("never.jpg")), -1));
+        assertEquals(ErrorCode.READ_ERROR, missing.code());
+        assertTrue(missing.getMessage().startsWith("file does not exist: ") && missing.getMessage().endsWith("never.jpg"), missing.getMessage());
+        assertEquals(100, fetcher.read(listed(Files.write(tmp.resolve("at limit"), new byte[100])), -1).length);
     }
 }
