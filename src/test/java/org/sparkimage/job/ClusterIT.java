@@ -35,25 +35,37 @@ import org.sparkimage.testing.TestSpark;
  * The job on a real Spark standalone cluster ({@code scripts/cluster.sh}: master and two workers,
  * each worker with one 1-core executor JVM), submitted with {@code scripts/submit.sh} as a separate
  * driver JVM: two executors with one ONNX Runtime session each and the local run's predictions; an
- * executor JVM killed with SIGKILL mid-job; a driver JVM killed mid-run and the run resumed.
+ * executor JVM killed with SIGKILL mid-job; a driver JVM killed mid-run and the run resumed. The
+ * two kill cases write their output to S3 (S3Proxy on 127.0.0.1, committed by the S3A magic
+ * committer): after each, exactly one row per input file.
  */
 class ClusterIT {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
     private static final Pattern PROGRESS = Pattern.compile("progress: (\\d+)/(\\d+) images");
 
+    /** The bucket the kill cases write to. */
+    private static final String OUT = "out";
+
     @TempDir
     static Path tmp;
     static LocalCluster cluster;
+    static S3Server s3;
 
     @BeforeAll
     static void startCluster() throws Exception {
         Path dir = ForkedProcess.repoRoot().resolve("target/it-cluster");
         cluster = LocalCluster.start(dir, 2);
+        s3 = S3Server.start(tmp.resolve("s3"));
+        s3.bucket(OUT);
+        // The test's own reads of the kill cases' tables go through S3A, as any reader's would.
+        S3Server.s3aSettings(s3.port()).forEach(TestSpark.session().sparkContext().hadoopConfiguration()::set);
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
         if (cluster != null) cluster.close();
+        S3Server.s3aSettings(0).keySet().forEach(TestSpark.session().sparkContext().hadoopConfiguration()::unset);
+        if (s3 != null) s3.close();
     }
 
     @Test
@@ -99,14 +111,14 @@ class ClusterIT {
      */
     @Test
     void theJobJarReadsS3aWithItsOwnConnectorAndKeepsTheSecret() throws Exception {
-        try (S3Server s3 = S3Server.start(tmp.resolve("s3"))) {
+        {
             s3.upload(ReferenceData.nsfwDir().resolve("images"), "cluster", "photos");
             Path out = tmp.resolve("s3-cluster");
             List<String> args = new ArrayList<>();
             S3Server.sparkSettings(s3.port()).forEach((k, v) -> args.addAll(List.of("--conf", k + "=" + v)));
             args.addAll(List.of("--input", "s3a://cluster/photos", "--output", out.toString(), "--progress-seconds", "0"));
             String output;
-            try (ForkedProcess job = submit("s3a", args.toArray(String[]::new))) {
+            try (ForkedProcess job = submitPlain("s3a", args.toArray(String[]::new))) {
                 assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output());
                 output = job.output();
             }
@@ -128,8 +140,8 @@ class ClusterIT {
 
     @Test
     void anExecutorKilledMidJobDoesNotLoseOrDuplicateRows() throws Exception {
-        Path out = tmp.resolve("executor-killed");
-        try (ForkedProcess job = submit("executor-killed", "--input", referenceImages(), "--output", out.toString(),
+        String out = "s3a://" + OUT + "/executor-killed";
+        try (ForkedProcess job = submit("executor-killed", "--input", referenceImages(), "--output", out,
                 "--partitions", "16", "--progress-seconds", "1")) {
             assertTrue(job.awaitLine(ClusterIT::partlyDone, JOB_TIMEOUT), "no progress:\n" + job.output());
             List<ProcessHandle> executors = cluster.executors();
@@ -140,7 +152,7 @@ class ClusterIT {
             assertEquals(0, job.waitFor(JOB_TIMEOUT), job.output());
             assertTrue(job.output().contains("Lost executor"), job.output());
         }
-        Dataset<Row> rows = TestSpark.session().read().parquet(out.resolve("predictions").toString());
+        Dataset<Row> rows = TestSpark.session().read().parquet(out + "/predictions");
         long files = referenceImageCount();
         assertEquals(files, rows.count());
         assertEquals(files, rows.select("path").distinct().count());
@@ -148,36 +160,58 @@ class ClusterIT {
 
     @Test
     void aRunWhoseDriverIsKilledResumesWithoutRelabelingCommittedFiles() throws Exception {
-        Path out = tmp.resolve("resumed");
-        Path table = out.resolve("predictions");
-        try (ForkedProcess first = submit("interrupted", "--input", referenceImages(), "--output", out.toString(),
+        Path table = s3.bucket(OUT).resolve("resumed/predictions"); // the store's folder of it, watched for a commit
+        String output = "s3a://" + OUT + "/resumed";
+        try (ForkedProcess first = submit("interrupted", "--input", referenceImages(), "--output", output,
                 "--commit-every", "10", "--progress-seconds", "1")) {
             assertTrue(first.await(() -> committedFiles(table) > 0, JOB_TIMEOUT), "no chunk committed:\n" + first.output());
             first.close(); // SIGKILL to the script and the driver JVM, mid-run
             first.handle().onExit().get();
         }
         awaitNoExecutors();
-        Map<String, Row> before = byPath(out);
+        Map<String, Row> before = byPath(output);
         long files = referenceImageCount();
         assertTrue(before.size() > 0 && before.size() < files, "rows after the interruption: " + before.size());
 
-        try (ForkedProcess resumed = submit("resume", "--input", referenceImages(), "--output", out.toString(),
+        try (ForkedProcess resumed = submit("resume", "--input", referenceImages(), "--output", output,
                 "--commit-every", "10", "--progress-seconds", "0", "--resume")) {
             assertEquals(0, resumed.waitFor(JOB_TIMEOUT), resumed.output());
         }
-        Dataset<Row> rows = TestSpark.session().read().parquet(table.toString());
+        Dataset<Row> rows = TestSpark.session().read().parquet(output + "/predictions");
         assertEquals(files, rows.count());
         assertEquals(files, rows.select("path").distinct().count());
-        Map<String, Row> after = byPath(out);
+        Map<String, Row> after = byPath(output);
         before.forEach((path, row) -> assertEquals(row, after.get(path), "a committed row changed: " + path));
-        assertFalse(Files.exists(table.resolve("_temporary")), "the interrupted chunk's _temporary was not cleaned");
-        Map<String, Object> summary = summary(out);
+        assertTrue(s3Listing(output + "/predictions").stream().noneMatch(k -> k.contains("__magic")),
+                "the interrupted chunk's pending data was not cleaned");
+        Map<String, Object> summary = summary(s3.bucket(OUT).resolve("resumed"));
         assertEquals((double) before.size(), summary.get("kept_from_earlier_runs"));
         assertEquals((double) (files - before.size()), summary.get("labeled"));
         assertEquals((double) files, summary.get("images"));
     }
 
+    /** {@link #submitPlain} with the settings that reach the S3 server (credentials as --conf). */
     private static ForkedProcess submit(String name, String... jobArgs) throws IOException {
+        List<String> args = new ArrayList<>();
+        S3Server.sparkSettings(s3.port()).forEach((k, v) -> args.addAll(List.of("--conf", k + "=" + v)));
+        args.addAll(List.of(jobArgs));
+        return submitPlain(name, args.toArray(String[]::new));
+    }
+
+    /** Every key under {@code uri}, as S3 lists it (the store's folder on disk keeps empty folders of deleted objects). */
+    private static List<String> s3Listing(String uri) throws IOException {
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        S3Server.s3aSettings(s3.port()).forEach(conf::set);
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
+        List<String> keys = new ArrayList<>();
+        try (org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.newInstance(p.toUri(), conf)) {
+            org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(p, true);
+            while (it.hasNext()) keys.add(it.next().getPath().toString());
+        }
+        return keys;
+    }
+
+    private static ForkedProcess submitPlain(String name, String... jobArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("scripts/submit.sh", "--master", cluster.masterUrl(),
                 // wait for both executors before scheduling, so both get work
                 "--conf", "spark.cores.max=2", "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
@@ -221,8 +255,13 @@ class ClusterIT {
     }
 
     private static Map<String, Row> byPath(Path out) {
+        return byPath(out.toString());
+    }
+
+    /** The rows of {@code <out>/predictions} (a folder or a URI) by path. */
+    private static Map<String, Row> byPath(String out) {
         Map<String, Row> rows = new HashMap<>();
-        for (Row r : TestSpark.session().read().parquet(out.resolve("predictions").toString()).collectAsList()) {
+        for (Row r : TestSpark.session().read().parquet(out + "/predictions").collectAsList()) {
             rows.put(r.getAs("path"), r);
         }
         return rows;
