@@ -33,6 +33,11 @@ public final class SparkSessions {
         conf.setIfMissing("spark.sql.parquet.compression.codec", "zstd");
         conf.setIfMissing("spark.executor.heartbeatInterval", "5s");
         conf.setIfMissing("spark.hadoop.fs.s3a.input.stream.type", "classic");
+        // The S3A magic committer (on when spark-hadoop-cloud is on the classpath) keeps a task's pending
+        // uploads in the task's memory: a task that wrote no file then commits nothing, where listing its
+        // never-created attempt folder fails the task (Hadoop 3.5, measured in ClusterIT), and each
+        // file costs fewer requests.
+        conf.setIfMissing("spark.hadoop.fs.s3a.committer.magic.track.commits.in.memory.enabled", "true");
         OutputDefaults.VALUES.forEach(conf::setIfMissing);
         return conf;
     }

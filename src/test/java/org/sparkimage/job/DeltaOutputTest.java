@@ -97,6 +97,52 @@ class DeltaOutputTest {
         SparkSession.setActiveSession(delta);
     }
 
+    /**
+     * A reader that is not Spark: Delta Kernel (Delta's own library for other engines) reads a Delta
+     * table written to local disk and one written to {@code s3a://} (S3Proxy; Delta's default log
+     * store for s3a, safe for one writer), and sees the rows Spark reads, the same in both places.
+     */
+    @Test
+    void deltaKernelReadsTheSameRowsFromLocalDiskAndFromS3() throws Exception {
+        org.apache.hadoop.conf.Configuration hadoop = shared.sparkContext().hadoopConfiguration();
+        String local = tmp.resolve("kernel-local").toString();
+        ClassificationJob.run(delta, JobOptions.of(images.toString(), local).withFormat(TableFormat.DELTA), quiet());
+        Map<String, Map<String, Object>> fromDisk = kernelRowsMatchingSpark(local + "/predictions", hadoop);
+        try (org.sparkimage.testing.S3Server s3 = org.sparkimage.testing.S3Server.start(tmp.resolve("s3"))) {
+            s3.bucket("delta");
+            org.sparkimage.testing.S3Server.s3aSettings(s3.port()).forEach(hadoop::set);
+            try {
+                ClassificationJob.run(delta, JobOptions.of(images.toString(), "s3a://delta/out").withFormat(TableFormat.DELTA), quiet());
+                Map<String, Map<String, Object>> fromS3 = kernelRowsMatchingSpark("s3a://delta/out/predictions", hadoop);
+                assertEquals(fromDisk, fromS3, "the same rows on local disk and on S3");
+            } finally {
+                org.sparkimage.testing.S3Server.s3aSettings(0).keySet().forEach(hadoop::unset);
+            }
+        }
+    }
+
+    /** Delta Kernel's rows of {@code table} by path, each scalar column equal to Spark's read of it. */
+    private static Map<String, Map<String, Object>> kernelRowsMatchingSpark(String table, org.apache.hadoop.conf.Configuration hadoop)
+            throws IOException {
+        Map<String, Map<String, Object>> kernel = new TreeMap<>();
+        for (Map<String, Object> r : org.sparkimage.testing.DeltaKernelRows.read(table, hadoop)) {
+            assertTrue(kernel.put((String) r.get(PredictionSchema.PATH), r) == null, "two rows for " + r.get(PredictionSchema.PATH));
+        }
+        Map<String, Row> spark = byPath(delta.read().format("delta").load(table).collectAsList());
+        assertEquals(spark.keySet(), kernel.keySet(), table);
+        for (Map.Entry<String, Map<String, Object>> e : kernel.entrySet()) {
+            Row s = spark.get(e.getKey());
+            for (Map.Entry<String, Object> c : e.getValue().entrySet()) {
+                Object v = s.get(s.fieldIndex(c.getKey()));
+                if (v instanceof java.sql.Timestamp t) v = t.getTime() / 1000 * 1_000_000 + t.getNanos() / 1000;
+                assertEquals(v, c.getValue(), e.getKey() + " " + c.getKey());
+            }
+            assertTrue(e.getValue().keySet().containsAll(List.of(PredictionSchema.STATUS, PredictionSchema.LABEL,
+                    PredictionSchema.PROBABILITY, PredictionSchema.MODIFICATION_TIME)), e.getValue().keySet().toString());
+        }
+        return kernel;
+    }
+
     @AfterAll
     static void restoreTheSharedSession() {
         SparkSession.setDefaultSession(shared);

@@ -122,6 +122,21 @@ class S3OutputTest {
     }
 
     /**
+     * More partitions than files: some tasks write nothing. The magic committer lists a task's
+     * attempt folder at task commit, and a task that wrote no file never created it (Hadoop 3.5:
+     * FileNotFoundException, four attempts, the job aborted, seen in ClusterIT); the job's sessions
+     * track the commits in memory instead, so the empty tasks commit nothing and the run succeeds.
+     */
+    @Test
+    void tasksThatWriteNothingCommit() throws Exception {
+        String key = "fs.s3a.committer.magic.track.commits.in.memory.enabled";
+        assertEquals("true", TestSpark.session().sparkContext().hadoopConfiguration().get(key), "the product's session default");
+        ClassificationJob.run(TestSpark.session(), JobOptions.of(images.toString(), "s3a://" + BUCKET + "/sparse")
+                .withPartitions((int) fileCount() * 3), quiet());
+        assertOneRowPerFile(images, "sparse");
+    }
+
+    /**
      * A resume on the bucket with a replaced and an added file: the stale row is swapped out file by
      * file (no folder renamed: nothing under predictions.replaced). Then a swap that fails half-way
      * (the store refuses every DELETE of the old files) leaves its marker; the next resume finishes
