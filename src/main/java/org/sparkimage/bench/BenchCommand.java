@@ -1,6 +1,7 @@
 package org.sparkimage.bench;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -131,6 +132,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Price of one core-hour: the report gives each corpus's cost per million images at E.")
     Double coreHourPrice;
 
+    @Option(names = "--scale", split = ",", paramLabel = "N[,N...]",
+            description = "Local masters: measure only how the job's cost grows with the number of files, on tiny JPEGs (hard"
+                    + " links): a full run, a --resume with nothing to do and one after 1 % more files, per size. Writes scale.json.")
+    List<Integer> scale;
+
     private final PrintStream log;
     /** The settings sweep, or null. */
     private SweepGrid grid;
@@ -166,6 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
             log.println("bench: " + e.getMessage());
             return 2;
         }
+        if (scale != null) return scaleCurve();
         List<Path> dirs = new ArrayList<>(corpora);
         if (dirs.isEmpty()) {
             log.println("making corpora from " + sources + " (kept in " + cache + ")...");
@@ -187,6 +194,40 @@ public final class BenchCommand implements Callable<Integer> {
         run.put("precisions", precisions.stream().map(Precision::toString).toList());
         if (coreHourPrice != null) run.put("core_hour_price", coreHourPrice);
         return plan.local() ? runLocal(plan, dirs, model, run) : runOnCluster(plan, dirs, model, run);
+    }
+
+    /** {@code --scale}: the scale curve alone, in a local session; {@code scale.json} and a table. */
+    private int scaleCurve() throws Exception {
+        if (!plan.local()) {
+            log.println("bench: --scale runs on local masters only, not on " + master);
+            return 2;
+        }
+        if (scale.isEmpty() || scale.stream().anyMatch(n -> n == null || n < 1)) {
+            log.println("bench: --scale needs file counts >= 1, got " + scale);
+            return 2;
+        }
+        boolean ownSession = SparkSession.getActiveSession().isEmpty();
+        SparkSession spark = SparkSessions.start("bench-scale", master, plan.conf());
+        try {
+            List<Map<String, Object>> points = ScaleCurve.run(spark, scale, sources, cache, output.resolve("jobs"), log);
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("master", master);
+            doc.put("cores", spark.sparkContext().defaultParallelism());
+            doc.put("started", java.time.Instant.now().toString());
+            doc.put("points", points);
+            Files.createDirectories(output);
+            Files.writeString(output.resolve("scale.json"), org.sparkimage.util.JsonFiles.writePretty(doc));
+            log.printf("%10s %10s %10s %14s %10s %10s %12s %12s %14s%n", "files", "seconds", "images/s", "ms/1000 files",
+                    "listing s", "finish s", "rss peak MB", "pred. files", "resume no-op s");
+            for (Map<String, Object> p : points) {
+                log.printf("%10s %10s %10s %14s %10s %10s %12s %12s %14s%n", p.get("files"), p.get("seconds"), p.get("images_per_sec"),
+                        p.get("ms_per_1000_files"), p.get("listing_seconds"), p.get("finish_seconds"), p.get("rss_peak_mb"),
+                        p.get("prediction_files"), p.get("resume_nothing_to_do_seconds"));
+            }
+            return 0;
+        } finally {
+            if (ownSession) spark.stop();
+        }
     }
 
     /** A local master's run: one session whose JVM is driver and executor. */

@@ -28,7 +28,9 @@ public final class CorpusMaker {
         /** ImageNet-sized: 500x375 (4:3), quality 90. */
         IMAGENET(500, 375, 0.90f),
         /** Camera-sized: 4032x3024 = 12.2 MP (a phone's 4:3 sensor), quality 90. */
-        CAMERA(4032, 3024, 0.90f);
+        CAMERA(4032, 3024, 0.90f),
+        /** Tiny: 64x64, quality 90; per-file cost dominates (the scale curve). */
+        TINY(64, 64, 0.90f);
 
         final int width;
         final int height;

@@ -87,24 +87,34 @@ public final class ClassificationJob {
 
         ResumePlan plan = ResumePlan.fresh(List.of());
         InputSources input;
+        long t = System.nanoTime();
+        double listing = 0;
+        double planning = 0;
         if (table != null) {
             input = table;
         } else {
             List<ListedFile> listed = InputSources.list(spark, o.input(), o.inputIsList(), hadoop, console, o.run().progressSeconds());
+            listing = seconds(t);
+            t = System.nanoTime();
             plan = resuming ? ResumePlan.of(spark, store, listed) : ResumePlan.fresh(listed);
+            planning = seconds(t);
             input = InputSources.files(plan.todo(), o.classifier().embeddings(), o.run().readAhead());
         }
         if (resuming) {
             console.printf("resuming %s: %d files have committed rows, %d stale rows dropped%n", o.output(), plan.kept(), plan.stale());
         }
+        t = System.nanoTime();
         InputClassifier.Result result = InputClassifier.run(spark, bundle, o.classifier(), input, o.run(), store::append, console);
+        double classify = seconds(t);
+        t = System.nanoTime();
         store.ensureExists();
 
         spark.createDataFrame(PartitionStats.toRows(result.stats()), PartitionStats.SCHEMA).coalesce(1)
                 .write().mode(SaveMode.Append).parquet(new Path(out, "stats").toString()); // one file per run
         JobSummary.Resume resume = resuming ? new JobSummary.Resume(plan.kept(), plan.stale(), earlierRuns) : JobSummary.Resume.NONE;
         JobSummary summary = summarizer.summarize(start, bundle, result.stats(), resuming ? store.committed() : null, resume,
-                result.partitions(), calibration(prepared.calibration()));
+                result.partitions(), calibration(prepared.calibration()))
+                .withPhases(new JobSummary.Phases(listing, planning, classify, seconds(t)));
         summarizer.write(summary);
         return summary;
     }
@@ -122,6 +132,10 @@ public final class ClassificationJob {
                     + " (or without the option), or write a new output");
         }
         return store.withEmbeddingFormat(found);
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
     }
 
     /** What the summary says of the int8 step; {@link JobSummary.Calibration#NONE} when there was none. */

@@ -21,8 +21,10 @@ import org.sparkimage.util.JsonFiles;
  * @param model        the model's name and sha256
  * @param stageSeconds task time per stage, summed over this run's partitions
  * @param calibration  the int8 step on the driver before the job ({@link Calibration#NONE} without one)
+ * @param phases       where the driver's wall time went ({@link Phases#NONE} until the job sets them)
  */
-public record JobSummary(Run run, Counts counts, Resume resume, Model model, StageSeconds stageSeconds, Calibration calibration) {
+public record JobSummary(Run run, Counts counts, Resume resume, Model model, StageSeconds stageSeconds, Calibration calibration,
+                         Phases phases) {
 
     /** Labels shown in the console table; summary.json has them all. */
     static final int TOP_LABELS_SHOWN = 10;
@@ -108,6 +110,21 @@ public record JobSummary(Run run, Counts counts, Resume resume, Model model, Sta
         }
     }
 
+    /**
+     * The driver's wall time by phase, so that what grows with the number of files shows: listing
+     * the input, comparing it with the committed rows ({@code --resume}), classifying and committing
+     * the chunks, and finishing (the stats rows and counting the table for this summary).
+     */
+    public record Phases(double listing, double resumePlanning, double classify, double finish) {
+        /** Not measured. */
+        public static final Phases NONE = new Phases(0, 0, 0, 0);
+    }
+
+    /** A copy with the driver's phases. */
+    public JobSummary withPhases(Phases p) {
+        return new JobSummary(run, counts, resume, model, stageSeconds, calibration, p);
+    }
+
     /** Wall time of the run. */
     public double wallSeconds() {
         return (run.end().toEpochMilli() - run.start().toEpochMilli()) / 1000.0;
@@ -168,6 +185,12 @@ public record JobSummary(Run run, Counts counts, Resume resume, Model model, Sta
         task.put("inference_wait", stageSeconds.inferenceWait());
         task.put("write", stageSeconds.write());
         m.put("task_seconds", task);
+        Map<String, Object> driver = new LinkedHashMap<>();
+        driver.put("listing", phases.listing());
+        driver.put("resume_planning", phases.resumePlanning());
+        driver.put("classify", phases.classify());
+        driver.put("finish", phases.finish());
+        m.put("driver_seconds", driver);
         return JsonFiles.writePretty(m);
     }
 
@@ -200,6 +223,8 @@ public record JobSummary(Run run, Counts counts, Resume resume, Model model, Sta
         line(b, "task time", String.format(Locale.ROOT,
                 "read %.1f s, decode+preprocess %.1f s, inference %.1f s (waited %.1f s), write %.1f s", stageSeconds.read(),
                 stageSeconds.decodePreprocess(), stageSeconds.inference(), stageSeconds.inferenceWait(), stageSeconds.write()));
+        line(b, "driver time", String.format(Locale.ROOT, "listing %.1f s, resume planning %.1f s, classify %.1f s, finish %.1f s",
+                phases.listing(), phases.resumePlanning(), phases.classify(), phases.finish()));
         line(b, "model", model.name() + " (" + model.sha256().substring(0, 12) + ")");
         line(b, "master", run.master());
         line(b, "executors", run.executors().size() + " " + run.executors() + ", " + run.partitions() + " partitions, "

@@ -88,7 +88,7 @@ public final class RunSummarizer {
                 sum(stats, s -> s.nanos().decode()) / 1e9, sum(stats, s -> s.nanos().inference()) / 1e9,
                 sum(stats, s -> s.nanos().inferenceWait()) / 1e9, sum(stats, s -> s.nanos().write()) / 1e9);
         return new JobSummary(run, counts, resume, new JobSummary.Model(bundle.card().name(), bundle.sha256(), bundle.precision().toString()), seconds,
-                calibration);
+                calibration, JobSummary.Phases.NONE);
     }
 
     /** Writes {@code summary.json}, replacing an earlier one. */

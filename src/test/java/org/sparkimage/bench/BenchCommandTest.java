@@ -157,6 +157,39 @@ class BenchCommandTest {
         assertFalse(Files.exists(tmp.resolve("refused")), "nothing written");
     }
 
+    /**
+     * {@code --scale}: per size, a full run of that many tiny files, a resume with nothing to do
+     * (nothing labeled) and one after 1 % more files (exactly those labeled), with the figures
+     * that show how cost grows; a size below 1 is refused.
+     */
+    @Test
+    void theScaleCurveMeasuresEachSizeAndItsResumes() throws Exception {
+        Path out = tmp.resolve("scale");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        assertEquals(0, BenchCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), "--output", out.toString(),
+                "--scale", "12,150", "--master", "local[2]", "--corpus-cache", tmp.resolve("corpora").toString()),
+                log.toString(StandardCharsets.UTF_8));
+        List<?> points = (List<?>) ((Map<?, ?>) TestJson.parse(Files.readString(out.resolve("scale.json")))).get("points");
+        assertEquals(2, points.size());
+        int[] sizes = {12, 150};
+        for (int i = 0; i < sizes.length; i++) {
+            Map<?, ?> p = (Map<?, ?>) points.get(i);
+            int added = (sizes[i] + 99) / 100;
+            assertEquals((double) sizes[i], p.get("files"), p.toString());
+            assertEquals((double) added, p.get("resume_one_percent_new_labeled"), p.toString());
+            assertEquals((double) (sizes[i] + added), p.get("rows_after"), p.toString());
+            for (String k : List.of("seconds", "ms_per_1000_files", "resume_nothing_to_do_seconds", "prediction_files", "prediction_bytes",
+                    "heap_peak_mb")) {
+                assertTrue(p.get(k) instanceof Double d && d > 0, k + " in " + p);
+            }
+        }
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("ms/1000 files"), "the table");
+        ByteArrayOutputStream refused = new ByteArrayOutputStream();
+        assertEquals(2, BenchCommand.execute(new PrintStream(refused, true, StandardCharsets.UTF_8), "--output",
+                tmp.resolve("scale-refused").toString(), "--scale", "0", "--master", "local[2]"));
+        assertTrue(refused.toString(StandardCharsets.UTF_8).contains("--scale"), refused.toString(StandardCharsets.UTF_8));
+    }
+
     private static List<Path> list(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.sorted().toList();
