@@ -11,6 +11,7 @@
 # the project (src/test/data/nsfw-mobilenetv2/images; the camera-sized corpus needs photos with a
 # shorter side of 1512 px or more: there, only the CC0 lomiri1604__seeding photograph), or <SPARKIMAGE_SHARED>/reference/nsfw-mobilenetv2/images when that
 # variable names a folder holding reference/. Writes <dir>/bench.json, <dir>/report.html, Parquet tables.
+#   scripts/bench.sh --output <dir> --scale 1000,10000,100000   (how cost grows with the file count: scale.json)
 #   scripts/bench.sh compare <run A> <run B> [...] --output compare.html
 # puts runs of the same corpora side by side, gains and regressions marked where the rounds do not overlap.
 set -euo pipefail
