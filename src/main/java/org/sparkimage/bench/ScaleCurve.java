@@ -20,12 +20,14 @@ import org.sparkimage.setup.JobOptions;
  * 1000,10000,...}): tiny JPEGs ({@link CorpusMaker.Kind#TINY}, hard links to a few distinct ones),
  * so that per-file cost (listing, bookkeeping, commits) dominates rather than decoding. For each
  * size: a full run, then {@code --resume} with nothing to do, then {@code --resume} after 1 % more
- * files, each in this JVM's session (no JVM start-up counted). This JVM is driver and executor in
+ * files, each in this JVM's session (no JVM start-up counted; one unrecorded warm-up job first).
+ * This JVM is driver and executor in
  * local mode; its heap and resident set are sampled ({@link MemorySampler}).
  *
  * <p>Per size: wall seconds and images/s, milliseconds per 1000 files (flat = linear cost), the
  * driver's phases ({@link JobSummary.Phases}: listing, resume planning, classify, finish), peak
- * heap in use and RSS, output files and bytes, and the two resumes' seconds (the no-op one also as
+ * heap in use and RSS, the heap committed and the heap in use after a full collection (what the
+ * run retains), output files and bytes, and the two resumes' seconds (the no-op one also as
  * a share of the full run).
  */
 final class ScaleCurve {
@@ -43,6 +45,11 @@ final class ScaleCurve {
      */
     static List<Map<String, Object>> run(SparkSession spark, List<Integer> sizes, Path sources, Path cache, Path work,
                                          PrintStream log) throws Exception {
+        // Warm-up, not recorded: the first job of a JVM also pays for the ONNX Runtime session and the JIT.
+        Path few = CorpusMaker.make(sources, CorpusMaker.Kind.TINY, UNIQUE, UNIQUE, cache.resolve("tiny-" + UNIQUE + "-of-" + UNIQUE));
+        CorpusBench.deleteRecursively(work.resolve("scale-warm-up"));
+        ClassificationJob.run(spark, JobOptions.of(few.toString(), work.resolve("scale-warm-up").toString()),
+                new PrintStream(PrintStream.nullOutputStream()));
         List<Map<String, Object>> points = new ArrayList<>();
         for (int n : sizes) {
             Path corpus = CorpusMaker.make(sources, CorpusMaker.Kind.TINY, n, UNIQUE, cache.resolve("tiny-" + n + "-of-" + UNIQUE));
@@ -74,6 +81,12 @@ final class ScaleCurve {
         f.put("finish_seconds", BenchReport.round(full.phases().finish()));
         f.put("heap_peak_mb", BenchReport.round(samples.stream().mapToDouble(MemorySampler.Sample::heapMb).max().orElse(-1)));
         f.put("rss_peak_mb", BenchReport.round(samples.stream().mapToDouble(MemorySampler.Sample::rssMb).max().orElse(-1)));
+        // RSS follows the heap the JVM has committed, which it grows under allocation and keeps; what
+        // the run retains is the heap in use after a full collection.
+        Runtime rt = Runtime.getRuntime();
+        f.put("heap_committed_mb", BenchReport.round(rt.totalMemory() / 1048576.0));
+        System.gc();
+        f.put("heap_after_gc_mb", BenchReport.round((rt.totalMemory() - rt.freeMemory()) / 1048576.0));
         long[] predictions = filesAndBytes(out.resolve("predictions"));
         f.put("prediction_files", predictions[0]);
         f.put("prediction_bytes", predictions[1]);
