@@ -77,7 +77,9 @@ class MobileNetV2ClassifierTest {
         assertEquals("EMPTY", byId.get("null").getStruct(3).getAs("error_code"));
         assertNull(byId.get("null").get(4), "error rows have no embedding");
 
-        JobOptions job = JobOptions.of("samples", tmp.resolve("job").toString()).withEmbeddings(true);
+        // The job stores array<float> by default; as Vectors its embeddings compare with the transformer's directly.
+        JobOptions job = JobOptions.of("samples", tmp.resolve("job").toString()).withEmbeddings(true)
+                .withEmbeddingFormat(org.sparkimage.setup.EmbeddingFormat.VECTOR);
         ClassificationJob.run(spark, job, new PrintStream(PrintStream.nullOutputStream()));
         List<Row> jobRows = spark.read().parquet(tmp.resolve("job/predictions").toString()).collectAsList();
         assertEquals(samples.size(), jobRows.size());
