@@ -14,15 +14,15 @@ import org.sparkimage.setup.JobException;
  * What the job checks of its output before it classifies anything, so that a run that could never
  * commit fails in seconds with a message instead of after hours of work, and leaves no
  * half-written output:
- * <ul>
+ * <ol>
+ *   <li>the commit classes the application names can be loaded (exit 2): a cluster without Spark's
+ *       {@code spark-hadoop-cloud} cannot use the S3A committers, and Spark would say so only when
+ *       the first commit reads the setting ({@link #checkSettings});</li>
  *   <li>an {@code s3a://} output names an S3A committer that exists (exit 2; S3A itself would say
  *       so only at the first commit);</li>
  *   <li>the output can be written: a small object is created and deleted (a bucket that does not
- *       exist, refused credentials or a read-only path: exit 6).</li>
- * </ul>
- * And first: the commit classes the session names can be loaded (exit 2): a cluster without Spark's
- * {@code spark-hadoop-cloud} cannot use the S3A committers, and Spark would say so only when the
- * first commit reads the setting.
+ *       exist, refused credentials or a read-only path: exit 6; {@link #probeWrite}).</li>
+ * </ol>
  */
 public final class OutputPreflight {
     /** Spark SQL's file commit protocol, and the committer its Parquet writer binds to. */

@@ -20,8 +20,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code <output>/predictions} as plain Parquet files ({@code --format parquet}, the default).
  *
  * <p>Each chunk is a Spark write job with its own commit. Readers see only files that a job commit
- * moved into the table; an interrupted chunk leaves nothing but {@code predictions/_temporary},
- * which Parquet readers skip and {@link #recover()} deletes.
+ * moved into the table; an interrupted chunk leaves nothing but {@code predictions/_temporary}
+ * (with the S3A magic committer: {@code predictions/__magic*} and uncompleted uploads), which
+ * Parquet readers skip and {@link #recover()} deletes (the uploads expire by the bucket's rules).
  *
  * <p>Stale rows cannot be removed by appending: the table is then rewritten without them into
  * {@code predictions.rewrite} (a committed write job), and the rewrite's files replace the table's
