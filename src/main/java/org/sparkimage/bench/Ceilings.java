@@ -105,7 +105,7 @@ final class Ceilings {
                     .order(ByteOrder.nativeOrder()).asFloatBuffer();
             for (byte[] f : files.subList(0, Math.min(files.size(), WARM_UP_FILES))) {
                 try {
-                    pre.write(decoder.decode(f, hint).pixels(), tensor, 0);
+                    pre.write(decoder.decode(f, hint), tensor, 0);
                 } catch (ImageDecodeException e) {
                     // as in the timed passes
                 }
@@ -128,7 +128,7 @@ final class Ceilings {
                         for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
                             long s = System.nanoTime();
                             try {
-                                pre.write(decoder.decode(files.get(i), hint).pixels(), tensor, 0);
+                                pre.write(decoder.decode(files.get(i), hint), tensor, 0);
                             } catch (ImageDecodeException e) {
                                 // an error row costs what it costs; still one image handled
                             }

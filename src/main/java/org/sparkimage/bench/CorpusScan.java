@@ -57,7 +57,7 @@ record CorpusScan(List<Path> files, double megapixels, FloatBuffer tensors, List
                 DecodedImage img = decoder.decode(bytes, hint);
                 megapixels += img.width() * (double) img.height() / 1e6;
                 decodable++;
-                if (ready < batch) pre.write(img.pixels(), tensors, ready++);
+                if (ready < batch) pre.write(img, tensors, ready++);
             } catch (ImageDecodeException e) {
                 // counted by the job as an error row; the ceilings use the decodable images
             }

@@ -23,7 +23,7 @@ record DecodePath(GuardedImageDecoder guarded, ImageDecoder decoder, ScaleHint h
     static DecodePath of(ModelCard card, DecodeMode mode) {
         Preprocessor pre = new Preprocessor(card);
         GuardedImageDecoder guarded = new GuardedImageDecoder(DecodeLimits.DEFAULT, card.preprocess().background());
-        return new DecodePath(guarded, mode.decoder(guarded), mode.hint(pre.scaleHint()), pre);
+        return new DecodePath(guarded, mode.decoder(guarded), mode.hint(pre), pre);
     }
 
     /** javax.imageio at full resolution: the baseline D is compared with. */

@@ -100,7 +100,7 @@ public final class ScaleRuleStudy implements Callable<Integer> {
                     try {
                         DecodedImage img = decoder.decode(data, hints.get(w));
                         if (img.pixels().width() < img.width()) scaled[w]++;
-                        pre.write(img.pixels(), tensors, slots.size());
+                        pre.write(img, tensors, slots.size());
                         slots.add(w);
                     } catch (ImageDecodeException e) {
                         outcomes.get(w).put(key, Agreement.Outcome.error(e.code().name()));

@@ -100,7 +100,7 @@ public record ClassifierSettings(int batchSize, int topK, long maxImageBytes, De
 
     /** The scale hint these settings decode at, for the preprocessing {@code pre}. */
     public ScaleHint scaleHint(Preprocessor pre) {
-        return decodeMode.hint(pre.scaleHint());
+        return decodeMode.hint(pre);
     }
 
     /** A copy with embeddings on or off. */

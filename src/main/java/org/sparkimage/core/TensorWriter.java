@@ -33,7 +33,7 @@ final class TensorWriter {
         if (in.failure() != null) return new Written(0, 0, in.failure());
         try {
             DecodedImage img = in.pixels() != null ? in.pixels() : decoder.decode(in.bytes(), hint);
-            preprocessor.write(img.pixels(), dst, slot);
+            preprocessor.write(img, dst, slot);
             return new Written(img.width(), img.height(), null);
         } catch (ImageDecodeException e) {
             return new Written(0, 0, RowFailure.of(e));

@@ -12,8 +12,14 @@ public enum DecodeMode {
      * wallpapers that changed confident labels (docs/throughput.md, "Scaled decode: the agreement study").
      */
     SCALED,
-    /** Default. Everything at full resolution (JPEGs through libjpeg-turbo): what reference runtimes see. */
+    /**
+     * Default. Everything at full resolution: what reference runtimes see. For a two-tap resize,
+     * JPEGs decode only the rows and columns it reads ({@link Preprocessor#sampledHint()}), which
+     * gives the model the same pixels as WHOLE.
+     */
     FULL,
+    /** Everything at full resolution with every pixel decoded: the reference FULL is checked against. */
+    WHOLE,
     /** Everything through javax.imageio at full resolution: the slow baseline benchmarks compare against. */
     IMAGEIO;
 
@@ -21,11 +27,11 @@ public enum DecodeMode {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("decode mode must be scaled, full or imageio, got '" + s + "'");
+            throw new IllegalArgumentException("decode mode must be full, whole, scaled or imageio, got '" + s + "'");
         }
     }
 
-    /** The name as the CLI and the ML Param spell it: {@code scaled}, {@code full}, {@code imageio}. */
+    /** The name as the CLI and the ML Param spell it: {@code full}, {@code whole}, {@code scaled}, {@code imageio}. */
     @Override
     public String toString() {
         return name().toLowerCase(Locale.ROOT);
@@ -36,8 +42,12 @@ public enum DecodeMode {
         return this == IMAGEIO ? base.withoutNativeJpeg() : base;
     }
 
-    /** The scale hint for this mode, given the one the model's preprocessing allows. */
-    public ScaleHint hint(ScaleHint modelHint) {
-        return this == SCALED ? modelHint : ScaleHint.FULL_RESOLUTION;
+    /** What a decoder in this mode is asked for, for a model preprocessed by {@code pre}. */
+    public ScaleHint hint(Preprocessor pre) {
+        return switch (this) {
+            case SCALED -> pre.scaleHint();
+            case FULL -> pre.sampledHint();
+            case WHOLE, IMAGEIO -> ScaleHint.FULL_RESOLUTION;
+        };
     }
 }

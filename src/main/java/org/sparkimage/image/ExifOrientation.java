@@ -40,6 +40,25 @@ final class ExifOrientation {
     }
 
     /**
+     * The stored rows and columns that hold the {@code upright} ones of an image stored
+     * {@code storedWidth x storedHeight} with {@code orientation}: the same walk as {@link #apply}
+     * (5-8 turn upright columns into stored rows; 2, 3, 6, 7 mirror one side). Applying the
+     * orientation to the stored samples, compacted in ascending order, gives the upright samples
+     * in ascending order.
+     */
+    static SampledAxes storedAxes(SampledAxes upright, int storedWidth, int storedHeight, int orientation) {
+        int o = orientation < 1 || orientation > 8 ? NORMAL : orientation;
+        if (o < 5) {
+            int[] rows = o == 3 || o == 4 ? SampledAxes.mirrored(upright.rows(), storedHeight) : upright.rows();
+            int[] cols = o == 2 || o == 3 ? SampledAxes.mirrored(upright.cols(), storedWidth) : upright.cols();
+            return new SampledAxes(rows, cols);
+        }
+        int[] rows = o == 6 || o == 7 ? SampledAxes.mirrored(upright.cols(), storedHeight) : upright.cols();
+        int[] cols = o == 7 || o == 8 ? SampledAxes.mirrored(upright.rows(), storedWidth) : upright.rows();
+        return new SampledAxes(rows, cols);
+    }
+
+    /**
      * The upright image for pixels stored with {@code orientation} (1-8 as EXIF defines them; 5-8
      * swap width and height). Every orientation is an affine walk through the stored pixels:
      * output pixel (x, y) reads stored index {@code start + x*stepX + y*stepY}.

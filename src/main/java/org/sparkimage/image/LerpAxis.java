@@ -34,6 +34,31 @@ final class LerpAxis {
         return a;
     }
 
+    /** The distinct source samples this axis reads, ascending. */
+    int[] reads() {
+        return SampledAxes.union(lo, hi);
+    }
+
+    /**
+     * The same interpolation over a source reduced to the samples {@code kept} (ascending, a
+     * superset of {@link #reads()}): source index {@code kept[k]} becomes {@code k}.
+     */
+    LerpAxis within(int[] kept) {
+        LerpAxis a = new LerpAxis(lo.length);
+        for (int o = 0; o < lo.length; o++) {
+            a.lo[o] = indexIn(kept, lo[o]);
+            a.hi[o] = indexIn(kept, hi[o]);
+            a.frac[o] = frac[o];
+        }
+        return a;
+    }
+
+    private static int indexIn(int[] kept, int sample) {
+        int k = java.util.Arrays.binarySearch(kept, sample);
+        if (k < 0) throw new IllegalArgumentException("sample " + sample + " was not kept");
+        return k;
+    }
+
     /** Half-pixel centres (OpenCV INTER_LINEAR, TF halfPixelCenters): {@code f = (o + 0.5) * in/resized - 0.5}, clamped to the image. */
     static LerpAxis halfPixel(int in, long resized, long offset, int count) {
         LerpAxis a = new LerpAxis(count);

@@ -60,6 +60,35 @@ public final class Preprocessor {
     }
 
     /**
+     * Full resolution, decoding only the rows and columns the two-tap resize reads: the pixels the
+     * model sees are those of a whole decode. For AREA every pixel counts, so the hint asks for all.
+     */
+    public ScaleHint sampledHint() {
+        return card.preprocess().interpolation() == ModelCard.Interpolation.AREA
+                ? ScaleHint.FULL_RESOLUTION : ScaleHint.sampled(this::sampledAxes);
+    }
+
+    /** The upright rows and columns {@link #write} reads of a {@code width x height} image (two-tap kinds only). */
+    SampledAxes sampledAxes(int width, int height) {
+        LerpAxis[] xy = lerpAxes(width, height);
+        return new SampledAxes(xy[1].reads(), xy[0].reads());
+    }
+
+    /** The x and y axes of a two-tap resize of a {@code width x height} image. */
+    private LerpAxis[] lerpAxes(int width, int height) {
+        Geometry g = geometry(width, height);
+        return switch (card.preprocess().interpolation()) {
+            case BILINEAR_ALIGN_CORNERS -> new LerpAxis[] {
+                LerpAxis.alignCorners(width, g.resizedWidth(), g.cropX(), outW),
+                LerpAxis.alignCorners(height, g.resizedHeight(), g.cropY(), outH)};
+            case BILINEAR -> new LerpAxis[] {
+                LerpAxis.halfPixel(width, g.resizedWidth(), g.cropX(), outW),
+                LerpAxis.halfPixel(height, g.resizedHeight(), g.cropY(), outH)};
+            case AREA -> throw new IllegalStateException("AREA is not a two-tap resize");
+        };
+    }
+
+    /**
      * Where the output window lies in the (virtual) resized image.
      *
      * @param resizedWidth  width the whole image is resized to (never 0)
@@ -98,23 +127,39 @@ public final class Preprocessor {
      * with absolute puts; the buffer's position is left alone.
      */
     public void write(RgbImage img, FloatBuffer dst, int slot) {
+        int base = slotBase(dst, slot);
+        if (card.preprocess().interpolation() == ModelCard.Interpolation.AREA) {
+            Geometry g = geometry(img.width(), img.height());
+            area(img, dst, base, AreaAxis.of(img.width(), g.resizedWidth(), g.cropX(), outW),
+                    AreaAxis.of(img.height(), g.resizedHeight(), g.cropY(), outH));
+        } else {
+            LerpAxis[] xy = lerpAxes(img.width(), img.height());
+            lerp(img, dst, base, xy[0], xy[1]);
+        }
+    }
+
+    /**
+     * As {@link #write(RgbImage, FloatBuffer, int)}; for pixels reduced to the rows and columns
+     * the resize reads ({@link DecodedImage#kept()}), the resize is laid over the full size and
+     * reads the same samples from the compacted pixels.
+     */
+    public void write(DecodedImage img, FloatBuffer dst, int slot) {
+        SampledAxes kept = img.kept();
+        if (kept == null) {
+            write(img.pixels(), dst, slot);
+            return;
+        }
+        LerpAxis[] xy = lerpAxes(img.width(), img.height());
+        lerp(img.pixels(), dst, slotBase(dst, slot), xy[0].within(kept.cols()), xy[1].within(kept.rows()));
+    }
+
+    private int slotBase(FloatBuffer dst, int slot) {
         int size = card.tensorSize();
         long base = (long) slot * size;
         if (slot < 0 || base + size > dst.limit()) {
             throw new IndexOutOfBoundsException("slot " + slot + " of " + size + " floats does not fit a buffer with limit " + dst.limit());
         }
-        Geometry g = geometry(img.width(), img.height());
-        switch (card.preprocess().interpolation()) {
-            case BILINEAR_ALIGN_CORNERS -> lerp(img, dst, (int) base,
-                    LerpAxis.alignCorners(img.width(), g.resizedWidth(), g.cropX(), outW),
-                    LerpAxis.alignCorners(img.height(), g.resizedHeight(), g.cropY(), outH));
-            case BILINEAR -> lerp(img, dst, (int) base,
-                    LerpAxis.halfPixel(img.width(), g.resizedWidth(), g.cropX(), outW),
-                    LerpAxis.halfPixel(img.height(), g.resizedHeight(), g.cropY(), outH));
-            case AREA -> area(img, dst, (int) base,
-                    AreaAxis.of(img.width(), g.resizedWidth(), g.cropX(), outW),
-                    AreaAxis.of(img.height(), g.resizedHeight(), g.cropY(), outH));
-        }
+        return (int) base;
     }
 
     /** 4-tap interpolation in the exact operation order of tfjs: lerp along x on two rows, then along y. */

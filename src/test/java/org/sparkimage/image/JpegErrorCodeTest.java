@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.sparkimage.model.ModelCard;
 
 /**
  * The rule for JPEG error codes, through the public decoder in every {@link DecodeMode}: TRUNCATED
@@ -21,7 +22,10 @@ import org.junit.jupiter.api.Test;
  */
 class JpegErrorCodeTest {
     private static final byte[] JPEG = jpeg();
-    private static final ScaleHint SMALL = new ScaleHint(40, 30);
+    /** A 20x15 model: SCALED may decode at 40x30 (1/8), FULL decodes the rows and columns its resize reads. */
+    private static final Preprocessor SMALL_MODEL = new Preprocessor(TestData.card(ModelCard.Layout.NHWC, 20, 15,
+            ModelCard.ChannelOrder.RGB, ModelCard.Resize.STRETCH, 0, ModelCard.Interpolation.BILINEAR_ALIGN_CORNERS, 255,
+            new float[] {0, 0, 0}, new float[] {1, 1, 1}));
 
     private static byte[] jpeg() {
         BufferedImage img = Images.gradient(320, 240);
@@ -140,7 +144,7 @@ class JpegErrorCodeTest {
         List<String> wrong = new ArrayList<>();
         for (DecodeMode mode : DecodeMode.values()) {
             ImageDecoder decoder = mode.decoder(base);
-            ScaleHint hint = mode.hint(SMALL);
+            ScaleHint hint = mode.hint(SMALL_MODEL);
             for (Map.Entry<String, byte[]> e : cases.entrySet()) {
                 String got;
                 try {
@@ -161,7 +165,7 @@ class JpegErrorCodeTest {
         GuardedImageDecoder base = new GuardedImageDecoder();
         assertTrue(base.usesNativeJpeg(), "libjpeg-turbo must be loaded for SCALED and FULL to be tested");
         for (DecodeMode mode : DecodeMode.values()) {
-            assertEquals(320, mode.decoder(base).decode(JPEG, mode.hint(SMALL)).width(), mode.name());
+            assertEquals(320, mode.decoder(base).decode(JPEG, mode.hint(SMALL_MODEL)).width(), mode.name());
         }
     }
 
