@@ -30,7 +30,9 @@ public final class ImageReadOptions {
     double decodeTimeoutSeconds = ClassifierSettings.DEFAULT_DECODE_TIMEOUT_SECONDS;
 
     @Option(names = "--decode", paramLabel = "MODE",
-            description = "full: every image at full resolution, what the reference runtime sees; scaled: JPEGs decoded at"
+            description = "full: every image at full resolution, what the reference runtime sees (JPEGs decode only the rows"
+                    + " and columns the model's resize reads: the same pixels, faster on large photos); whole: the same, every"
+                    + " pixel decoded; scaled: JPEGs decoded at"
                     + " the smallest DCT scale (1/2..1/8) still at least twice the model input, ~3.4x faster decode of large"
                     + " JPEGs but NOT label-preserving: on the 126 wallpapers of the decode study it changed the top-1 of 2 of"
                     + " 110 confident images, |dp| p99 0.33 (docs/throughput.md); imageio: javax.imageio only (slow baseline)."

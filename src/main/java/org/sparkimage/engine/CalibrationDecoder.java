@@ -103,7 +103,7 @@ final class CalibrationDecoder implements Iterator<CalibrationDecoder.Decoded> {
     private Decoded decode(byte[] encoded) {
         try {
             FloatBuffer tensor = FloatBuffer.allocate(size);
-            pre.write(decoders.get().decode(encoded, ScaleHint.FULL_RESOLUTION).pixels(), tensor, 0);
+            pre.write(decoders.get().decode(encoded, pre.sampledHint()), tensor, 0);
             return new Decoded(encoded, tensor);
         } catch (ImageDecodeException e) {
             return new Decoded(encoded, null);

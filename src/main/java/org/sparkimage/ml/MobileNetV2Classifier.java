@@ -100,7 +100,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
         modelCard = new Param<>(this, "modelCard", "path of a model card JSON; empty: the card embedded in the model");
         batchSize = new IntParam(this, "batchSize", "images per ONNX Runtime run", ParamValidators.gt(0));
         topK = new IntParam(this, "topK", "classes kept in top_k (at most the number of classes)", ParamValidators.gt(0));
-        decodeMode = new Param<>(this, "decodeMode", "scaled (JPEG DCT scaling), full or imageio", ParamValidators.inArray(
+        decodeMode = new Param<>(this, "decodeMode", "full (default), whole (full, every pixel decoded), scaled (JPEG DCT scaling) or imageio", ParamValidators.inArray(
                 Arrays.stream(DecodeMode.values()).map(DecodeMode::toString).toArray(String[]::new)));
         maxMegapixels = new DoubleParam(this, "maxMegapixels", "larger images are TOO_LARGE error rows", ParamValidators.gt(0));
         decodeTimeoutSeconds = new DoubleParam(this, "decodeTimeoutSeconds", "per-image decode time budget", ParamValidators.gt(0));
@@ -154,7 +154,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     public IntParam batchSize() { return batchSize; }
     /** The Param: classes kept in {@code top_k}, best first (at most the model's classes). */
     public IntParam topK() { return topK; }
-    /** The Param: {@code scaled}, {@code full} or {@code imageio} (see the CLI's {@code --decode}). */
+    /** The Param: {@code full}, {@code whole}, {@code scaled} or {@code imageio} (see the CLI's {@code --decode}). */
     public Param<String> decodeMode() { return decodeMode; }
     /** The Param: images declaring more pixels are TOO_LARGE error rows. */
     public DoubleParam maxMegapixels() { return maxMegapixels; }
@@ -206,7 +206,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     public int getBatchSize() { return (Integer) $(batchSize); }
     /** The value of {@link #topK()}: classes kept in {@code top_k}, best first (at most the model's classes). */
     public int getTopK() { return (Integer) $(topK); }
-    /** The value of {@link #decodeMode()}: {@code scaled}, {@code full} or {@code imageio} (see the CLI's {@code --decode}). */
+    /** The value of {@link #decodeMode()}: {@code full}, {@code whole}, {@code scaled} or {@code imageio} (see the CLI's {@code --decode}). */
     public String getDecodeMode() { return $(decodeMode); }
     /** The value of {@link #maxMegapixels()}: images declaring more pixels are TOO_LARGE error rows. */
     public double getMaxMegapixels() { return (Double) $(maxMegapixels); }
@@ -227,7 +227,7 @@ public final class MobileNetV2Classifier extends Transformer implements DefaultP
     public MobileNetV2Classifier setBatchSize(int v) { set(batchSize, v); return this; }
     /** Sets {@link #topK()}: classes kept in {@code top_k}, best first (at most the model's classes). */
     public MobileNetV2Classifier setTopK(int v) { set(topK, v); return this; }
-    /** Sets {@link #decodeMode()}: {@code scaled}, {@code full} or {@code imageio} (see the CLI's {@code --decode}). */
+    /** Sets {@link #decodeMode()}: {@code full}, {@code whole}, {@code scaled} or {@code imageio} (see the CLI's {@code --decode}). */
     public MobileNetV2Classifier setDecodeMode(String v) { set(decodeMode, v); return this; }
     /** Sets {@link #maxMegapixels()}: images declaring more pixels are TOO_LARGE error rows. */
     public MobileNetV2Classifier setMaxMegapixels(double v) { set(maxMegapixels, v); return this; }

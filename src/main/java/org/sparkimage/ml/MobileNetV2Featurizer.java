@@ -123,7 +123,7 @@ public final class MobileNetV2Featurizer extends Transformer implements DefaultP
         model = new Param<>(this, "model", "'default' (the shipped model) or the path of an ONNX file readable by the driver");
         modelCard = new Param<>(this, "modelCard", "path of a model card JSON; empty: the card embedded in the model");
         batchSize = new IntParam(this, "batchSize", "images per ONNX Runtime run", ParamValidators.gt(0));
-        decodeMode = new Param<>(this, "decodeMode", "scaled (JPEG DCT scaling), full or imageio", ParamValidators.inArray(
+        decodeMode = new Param<>(this, "decodeMode", "full (default), whole (full, every pixel decoded), scaled (JPEG DCT scaling) or imageio", ParamValidators.inArray(
                 Arrays.stream(DecodeMode.values()).map(DecodeMode::toString).toArray(String[]::new)));
         maxMegapixels = new DoubleParam(this, "maxMegapixels", "larger images are TOO_LARGE (no vector)", ParamValidators.gt(0));
         decodeTimeoutSeconds = new DoubleParam(this, "decodeTimeoutSeconds", "per-image decode time budget", ParamValidators.gt(0));
@@ -163,7 +163,7 @@ public final class MobileNetV2Featurizer extends Transformer implements DefaultP
     public Param<String> modelCard() { return modelCard; }
     /** The Param: images per ONNX Runtime run. */
     public IntParam batchSize() { return batchSize; }
-    /** The Param: {@code scaled}, {@code full} or {@code imageio} (see the CLI's {@code --decode}). */
+    /** The Param: {@code full}, {@code whole}, {@code scaled} or {@code imageio} (see the CLI's {@code --decode}). */
     public Param<String> decodeMode() { return decodeMode; }
     /** The Param: images declaring more pixels are TOO_LARGE (no vector). */
     public DoubleParam maxMegapixels() { return maxMegapixels; }
@@ -209,7 +209,7 @@ public final class MobileNetV2Featurizer extends Transformer implements DefaultP
     public MobileNetV2Featurizer setModelCard(String v) { set(modelCard, v); return this; }
     /** Sets {@link #batchSize()}: images per ONNX Runtime run. */
     public MobileNetV2Featurizer setBatchSize(int v) { set(batchSize, v); return this; }
-    /** Sets {@link #decodeMode()}: {@code scaled}, {@code full} or {@code imageio}. */
+    /** Sets {@link #decodeMode()}: {@code full}, {@code whole}, {@code scaled} or {@code imageio}. */
     public MobileNetV2Featurizer setDecodeMode(String v) { set(decodeMode, v); return this; }
     /** Sets {@link #maxMegapixels()}: images declaring more pixels give no vector (TOO_LARGE). */
     public MobileNetV2Featurizer setMaxMegapixels(double v) { set(maxMegapixels, v); return this; }
