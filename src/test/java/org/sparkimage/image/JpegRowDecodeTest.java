@@ -108,6 +108,73 @@ class JpegRowDecodeTest {
         assertArrayEquals(tensor(pre, decoder.decode(photo, DecodeMode.WHOLE.hint(pre))), tensor(pre, rows));
     }
 
+    /**
+     * Damaged data through the native row decode: 900 seeded mutations (bytes overwritten, a
+     * header byte changed, cuts) of baseline, progressive and restart-marker JPEGs. A crash here
+     * would take the JVM down. Each must end as the whole decode ends (the same error code, or the
+     * same tensor), with one exception, which the row decode gets right and the whole decode does
+     * not: Leptonica reads libjpeg's warning count before {@code jpeg_finish_decompress}, so
+     * damage that libjpeg reports only at the end ("extraneous bytes before marker") passes as
+     * "ok". The row decode counts warnings after it, and such files get the error code that
+     * javax.imageio gives them.
+     */
+    @Test
+    void damagedJpegsEndAsTheyDoInAWholeDecode() throws Exception {
+        Preprocessor pre = new Preprocessor(CARDS.get(2));
+        List<byte[]> originals = List.of(jpeg(gradientNoise(203, 151, 21), false, 2, 2, 0),
+                jpeg(gradientNoise(177, 240, 22), true, 2, 1, 0), jpeg(gradientNoise(160, 120, 23), false, 2, 2, 4));
+        Random rnd = new Random(2026);
+        List<String> different = new ArrayList<>();
+        int decoded = 0;
+        int refused = 0;
+        int caught = 0;
+        for (int i = 0; i < 900; i++) {
+            byte[] d = originals.get(i % originals.size()).clone();
+            String how = mutate(d, rnd);
+            byte[] data = how.startsWith("cut") ? java.util.Arrays.copyOf(d, Integer.parseInt(how.substring(4))) : d;
+            String whole = outcome(pre, data, DecodeMode.WHOLE);
+            String rows = outcome(pre, data, DecodeMode.FULL);
+            if (whole.startsWith("tensor") && !rows.startsWith("tensor") && rows.equals(outcome(pre, data, DecodeMode.IMAGEIO))) {
+                caught++;
+            } else if (!whole.equals(rows)) {
+                different.add(i + " (" + how + "): whole " + whole + ", rows " + rows);
+            }
+            if (rows.startsWith("tensor")) decoded++;
+            else refused++;
+        }
+        assertEquals(List.of(), different);
+        assertTrue(decoded > 100 && refused > 100, decoded + " decoded, " + refused + " refused");
+        System.out.printf("damaged JPEGs: %d decoded, %d refused, %d of them passed by the whole decode%n", decoded, refused, caught);
+    }
+
+    /** Damages {@code d} in place, or says where to cut it ({@code "cut N"}). */
+    private static String mutate(byte[] d, Random rnd) {
+        int scanStart = 200; // past the headers of these small files, mostly
+        switch (rnd.nextInt(3)) {
+            case 0 -> {
+                int n = 1 + rnd.nextInt(8);
+                for (int k = 0; k < n; k++) d[scanStart + rnd.nextInt(d.length - scanStart)] = (byte) rnd.nextInt(256);
+                return "overwrote " + n + " bytes";
+            }
+            case 1 -> {
+                int at = 2 + rnd.nextInt(d.length - 2);
+                d[at] = (byte) rnd.nextInt(256);
+                return "header byte " + at;
+            }
+            default -> {
+                return "cut " + (scanStart + rnd.nextInt(d.length - scanStart));
+            }
+        }
+    }
+
+    private String outcome(Preprocessor pre, byte[] data, DecodeMode mode) {
+        try {
+            return "tensor " + java.util.Arrays.hashCode(tensor(pre, mode.decoder(decoder).decode(data, mode.hint(pre))));
+        } catch (ImageDecodeException e) {
+            return e.code().toString();
+        }
+    }
+
     @Test
     void areaResizesDecodeEverything() throws Exception {
         Preprocessor area = new Preprocessor(TestData.card(Layout.NHWC, 64, 64, ChannelOrder.RGB, Resize.STRETCH, 0,
