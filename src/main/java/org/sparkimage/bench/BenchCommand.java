@@ -123,9 +123,10 @@ public final class BenchCommand implements Callable<Integer> {
     int soakImages;
 
     @Option(names = "--sweep", arity = "1..*", paramLabel = "NAME=V1,V2",
-            description = "Local masters: also measure E on the first corpus at every combination of batch=, threads= (per task),"
+            description = "Also measure E on the first corpus at every combination of batch=, threads= (per task),"
                     + " precision= and decode= values, interleaved in --rounds rounds, and recommend one. E.g. --sweep batch=8,16,32"
-                    + " threads=1,2. Arguments can come from a file: @sweep.txt.")
+                    + " threads=1,2. On a cluster master it runs with the largest --executors point's executors, one application"
+                    + " per threads= value (at most --executor-cores). Arguments can come from a file: @sweep.txt.")
     List<String> sweep;
 
     @Option(names = "--core-hour-price", paramLabel = "P",
@@ -166,7 +167,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         try {
             grid = sweep == null ? null : SweepGrid.parse(sweep, new SweepGrid.Setting(batchSize, 1, precisions.get(0), decodeMode));
-            if (grid != null && !plan.local()) throw new IllegalArgumentException("--sweep runs on local masters only, not on " + master);
+            if (grid != null && !plan.local()) {
+                int most = grid.settings().stream().mapToInt(SweepGrid.Setting::threads).max().orElse(1);
+                if (most > plan.executorCores()) {
+                    throw new IllegalArgumentException("--sweep threads=" + most + " needs executors of at least " + most
+                            + " cores; --executor-cores is " + plan.executorCores());
+                }
+            }
             if (coreHourPrice != null && !(coreHourPrice > 0)) throw new IllegalArgumentException("--core-hour-price must be > 0");
         } catch (IllegalArgumentException e) {
             log.println("bench: " + e.getMessage());
@@ -261,9 +268,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The settings sweep on {@code corpus}, each precision's model the one the corpora were measured with. */
     private Sweep.Result sweep(Path corpus) throws Exception {
+        return sweep(corpus, this::sessionWithThreads);
+    }
+
+    /** The same, in the applications {@code sessions} gives for each thread count. */
+    private Sweep.Result sweep(Path corpus, java.util.function.IntFunction<SparkSession> sessions) throws Exception {
         Map<Precision, String> jobModels = new java.util.EnumMap<>(Precision.class);
         for (CorpusBench.Variant v : allVariants) jobModels.put(Precision.parse(v.precision()), v.jobModel());
-        Sweep.Result swept = new Sweep(this::sessionWithThreads, jobModels, log).run(grid, corpus, rounds,
+        Sweep.Result swept = new Sweep(sessions, jobModels, log).run(grid, corpus, rounds,
                 output.resolve("jobs").resolve("sweep"));
         log.println("sweep: " + swept.recommendation());
         return swept;
@@ -295,6 +307,7 @@ public final class BenchCommand implements Callable<Integer> {
         run.put("job_jar", plan.jobJar().toString());
         List<ScalingCurve.Point> points = new ArrayList<>();
         FixedExecutors app = null;
+        ClusterSweepApps sweepApps = new ClusterSweepApps(master, plan, java.util.Collections.max(plan.executors()), log);
         try {
             for (int n : plan.measuringOrder()) {
                 if (app != null) app.close();
@@ -305,17 +318,26 @@ public final class BenchCommand implements Callable<Integer> {
                 points.add(new ScalingCurve.Point(n, plan.executorCores(), results));
             }
             ScalingCurve curve = new ScalingCurve(points);
-            BenchReport.write(app.spark(), output, run, curve, null, null);
+            Sweep.Result swept = null;
+            SparkSession last = app.spark();
+            if (grid != null) {
+                app.close(); // its cores go to the sweep's applications
+                app = null;
+                swept = sweep(dirs.get(0), sweepApps);
+                last = sweepApps.current();
+            }
+            BenchReport.write(last, output, run, curve, null, swept);
             logSummary(curve.largest().results(), curve.largest().cores());
             curve.rows().forEach((label, rows) -> rows.forEach(r -> log.printf(java.util.Locale.ROOT,
                     "%s with %d executor(s): E %.1f images/s (rounds %s), %.1f per core, efficiency %.2f%n", label, r.executors(),
                     r.e(), java.util.Arrays.toString(r.eRounds()), r.perCore(), r.efficiency())));
             return 0;
-        } catch (FixedExecutors.Shortage e) {
+        } catch (FixedExecutors.Shortage | ClusterSweepApps.Refused e) {
             log.println("bench: " + e.getMessage());
             return 2;
         } finally {
             if (app != null) app.close();
+            sweepApps.close();
         }
     }
 

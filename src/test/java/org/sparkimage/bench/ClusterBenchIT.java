@@ -25,8 +25,9 @@ import org.sparkimage.testing.TestJson;
  * {@code scripts/bench.sh} against a real standalone cluster ({@code scripts/cluster.sh}: two
  * workers of one core, each executor its own JVM), tiny: the project's classes reach the executors
  * in the job jar, C and D are measured inside tasks on each executor and reported per executor
- * beside E, one application per point of the scaling curve; asking for more executors than the
- * cluster has ends with exit 2 and no report.
+ * beside E, one application per point of the scaling curve, and a settings sweep with the largest
+ * point's executors; asking for more executors than the cluster has, or more threads per task than
+ * an executor has cores, ends with exit 2 and no report.
  */
 class ClusterBenchIT {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
@@ -50,7 +51,7 @@ class ClusterBenchIT {
     @Test
     void measuresTheCeilingsOnEachExecutorAndTheScalingCurve() throws Exception {
         Path out = tmp.resolve("bench");
-        try (ForkedProcess bench = bench("curve", "--output", out.toString(), "--executors", "1,2")) {
+        try (ForkedProcess bench = bench("curve", "--output", out.toString(), "--executors", "1,2", "--sweep", "batch=4,8")) {
             assertEquals(0, bench.waitFor(RUN_TIMEOUT), bench.output());
         }
         Map<?, ?> json = (Map<?, ?>) TestJson.parse(Files.readString(out.resolve("bench.json")));
@@ -94,6 +95,31 @@ class ClusterBenchIT {
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("Scaling") && html.contains("perfect scaling"), "the curve is drawn");
         assertTrue(html.contains("inside Spark tasks on the executors"), "the report says where the ceilings were measured");
+
+        // The sweep ran on the cluster, with the largest point's two executors.
+        Map<?, ?> sweep = (Map<?, ?>) json.get("sweep");
+        List<?> settings = (List<?>) sweep.get("settings");
+        assertEquals(2, settings.size());
+        for (Object o : settings) {
+            Map<?, ?> st = (Map<?, ?>) o;
+            assertEquals(1, ((List<?>) st.get("E_rounds")).size(), st.toString());
+            assertTrue((Double) st.get("E_median") > 0, st.toString());
+        }
+        assertTrue(((String) ((Map<?, ?>) sweep.get("recommendation")).get("text")).contains("batch="), sweep.toString());
+        assertTrue(html.contains("Settings sweep"), "sweep table in the report");
+        String log = Files.readString(tmp.resolve("curve.log"));
+        assertEquals(2, log.split("starting an application with 2 executor\\(s\\) of 1 core\\(s\\)", -1).length - 1,
+                "the two-executor point's application, then the sweep's own: " + log);
+    }
+
+    @Test
+    void aSweepAskingMoreThreadsThanAnExecutorHasIsRefused() throws Exception {
+        Path out = tmp.resolve("threads");
+        try (ForkedProcess bench = bench("threads", "--output", out.toString(), "--sweep", "threads=1,2")) {
+            assertEquals(2, bench.waitFor(RUN_TIMEOUT), bench.output());
+            assertTrue(bench.output().contains("--sweep threads=2 needs executors of at least 2 cores"), bench.output());
+        }
+        assertFalse(Files.exists(out.resolve("bench.json")), "no report");
     }
 
     @Test
