@@ -405,7 +405,7 @@ public final class BenchCommand implements Callable<Integer> {
             Path file = output.resolve("models").resolve("int8.onnx");
             java.nio.file.Files.createDirectories(file.getParent());
             java.nio.file.Files.write(file, int8.bytes());
-            variants.add(new CorpusBench.Variant(p.toString(), int8, file.toString()));
+            variants.add(new CorpusBench.Variant(p.toString(), int8, CorpusBench.uri(file)));
         }
         return variants;
     }

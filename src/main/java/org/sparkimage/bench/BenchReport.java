@@ -198,14 +198,14 @@ final class BenchReport {
                 for (double v : r.latenciesImageioMs()) latency.add(RowFactory.create(n, r.label(), "imageio", v));
             }
         }
-        spark.createDataFrame(rows, resultSchema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(out.resolve("results").toString());
-        spark.createDataFrame(latency, latencySchema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(out.resolve("latency").toString());
+        spark.createDataFrame(rows, resultSchema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(CorpusBench.uri(out.resolve("results")));
+        spark.createDataFrame(latency, latencySchema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(CorpusBench.uri(out.resolve("latency")));
         if (soak != null) {
             StructType memSchema = new StructType().add("seconds", DataTypes.DoubleType).add("heap_mb", DataTypes.DoubleType)
                     .add("rss_mb", DataTypes.DoubleType).add("direct_mb", DataTypes.DoubleType);
             List<Row> mem = new ArrayList<>();
             for (MemorySampler.Sample s : soak.samples()) mem.add(RowFactory.create(s.seconds(), s.heapMb(), s.rssMb(), s.directMb()));
-            spark.createDataFrame(mem, memSchema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(out.resolve("memory").toString());
+            spark.createDataFrame(mem, memSchema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(CorpusBench.uri(out.resolve("memory")));
         }
     }
 

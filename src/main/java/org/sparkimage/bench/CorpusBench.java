@@ -150,8 +150,16 @@ final class CorpusBench {
         }
     }
 
+    /**
+     * A local path as the Spark and Hadoop side must see it: with its {@code file:} scheme, so that
+     * a cluster whose default file system is HDFS (YARN) does not look for it there.
+     */
+    static String uri(Path p) {
+        return p.toAbsolutePath().toUri().toString();
+    }
+
     private JobOptions jobOptions(Path corpus, Variant v, Path output) {
-        return JobOptions.of(corpus.toString(), output.toString()).withModel(v.jobModel())
+        return JobOptions.of(uri(corpus), uri(output)).withModel(v.jobModel())
                 .withDecodeMode(decodeMode).withBatchSize(batchSize);
     }
 
@@ -214,7 +222,7 @@ final class CorpusBench {
 
     private List<CorpusResult.PartitionRate> partitionRates(Path stats) {
         List<CorpusResult.PartitionRate> rates = new ArrayList<>();
-        for (Row r : spark.read().parquet(stats.toString()).collectAsList()) {
+        for (Row r : spark.read().parquet(uri(stats)).collectAsList()) {
             rates.add(new CorpusResult.PartitionRate(r.getAs("partition"), r.getAs("executor_id"), r.<Long>getAs("images"),
                     r.<Double>getAs("images_per_sec")));
         }

@@ -149,7 +149,7 @@ final class Sweep {
     /** One job at setting {@code s}, its output deleted again (only its summary is kept). */
     private JobSummary job(SparkSession spark, Path corpus, SweepGrid.Setting s, Path out) throws Exception {
         CorpusBench.deleteRecursively(out);
-        JobOptions o = JobOptions.of(corpus.toString(), out.toString()).withModel(jobModels.get(s.precision()))
+        JobOptions o = JobOptions.of(CorpusBench.uri(corpus), CorpusBench.uri(out)).withModel(jobModels.get(s.precision()))
                 .withDecodeMode(s.decode()).withBatchSize(s.batch());
         JobSummary job = ClassificationJob.run(spark, o, new PrintStream(PrintStream.nullOutputStream()));
         CorpusBench.deleteRecursively(out);

@@ -29,6 +29,9 @@ public final class SparkSessions {
      */
     public static SparkConf withDefaults(SparkConf conf) {
         conf.set("spark.executorEnv.ORT_DISABLE_TELEMETRY", "1");
+        // YARN's application master too (conf/spark-defaults.conf sets it for spark-submit; an
+        // application started from code, such as a cluster benchmark's, has only this).
+        conf.set("spark.yarn.appMasterEnv.ORT_DISABLE_TELEMETRY", "1");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing("spark.sql.parquet.compression.codec", "zstd");
         conf.setIfMissing("spark.executor.heartbeatInterval", "5s");

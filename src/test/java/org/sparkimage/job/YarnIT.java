@@ -346,6 +346,49 @@ class YarnIT {
     }
 
     /** One row per file, none lost or doubled, each labeled as the local run labeled it; summary and stats written. */
+    /**
+     * {@code scripts/bench.sh --master yarn --executors 2}: the point's own YARN application with
+     * {@code spark.executor.instances} = 2, C and D measured inside each executor's container, E
+     * through them, the corpus and outputs named as {@code file:} URIs although the cluster's
+     * default file system is HDFS. One point only: each costs a YARN application (about 90 s
+     * here), and the curve over several points is ClusterBenchIT's, on the standalone cluster.
+     */
+    @Test
+    void theBenchMeasuresEachExecutorOfAYarnApplication() throws Exception {
+        Path corpus = org.sparkimage.bench.CorpusMaker.make(ForkedProcess.repoRoot().resolve("samples"),
+                org.sparkimage.bench.CorpusMaker.Kind.IMAGENET, 8, tmp.resolve("imagenet-8"));
+        Path out = tmp.resolve("bench");
+        List<String> cmd = List.of("scripts/bench.sh", "--master", "yarn", "--corpus", corpus.toString(), "--output", out.toString(),
+                "--executors", "2", "--rounds", "1", "--min-seconds", "0.2", "--imageio-sample", "2",
+                "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=1g", "--conf", "spark.yarn.maxAppAttempts=1");
+        Map<String, String> env = Map.of("HADOOP_CONF_DIR", cluster.confDir().toString(), "SPARK_LOCAL_IP", "127.0.0.1",
+                "DRIVER_MEMORY", "1g");
+        try (ForkedProcess bench = ForkedProcess.start(tmp.resolve("bench.log"), cmd, env)) {
+            assertEquals(0, bench.waitFor(JOB_TIMEOUT), bench.output() + containerLogs());
+        }
+        Map<?, ?> json = (Map<?, ?>) org.sparkimage.testing.TestJson.parse(Files.readString(out.resolve("bench.json")));
+        assertEquals("executors", json.get("ceilings_measured_on"));
+        List<?> curve = (List<?>) ((Map<?, ?>) json.get("scaling")).get("imagenet-8");
+        assertEquals(1, curve.size(), curve.toString());
+        for (Object p : (List<?>) json.get("points")) {
+            Map<?, ?> point = (Map<?, ?>) p;
+            int n = ((Double) point.get("executors")).intValue();
+            Map<?, ?> figures = (Map<?, ?>) ((Map<?, ?>) point.get("corpora")).get("imagenet-8");
+            List<?> executors = (List<?>) figures.get("executors");
+            assertEquals(n, executors.size(), "one entry per YARN executor: " + executors);
+            double images = 0;
+            for (Object e : executors) {
+                Map<?, ?> x = (Map<?, ?>) e;
+                assertTrue((Double) x.get("C") > 0 && (Double) x.get("D") > 0, x.toString());
+                images += (Double) x.get("E_images");
+            }
+            assertEquals(8.0, images, "E's images, by the container that labelled them");
+        }
+        Map<?, ?> point = (Map<?, ?>) curve.get(0);
+        assertEquals(2.0, point.get("executors"));
+        assertTrue((Double) point.get("E") > 0, point.toString());
+    }
+
     private static void assertLikeTheLocalRun(String out) throws IOException {
         assertEquals(files, TestSpark.session().read().parquet(out + "/predictions").count(), "one row per file");
         Map<String, Row> rows = byName(out + "/predictions");
