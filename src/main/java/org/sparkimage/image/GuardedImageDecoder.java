@@ -11,7 +11,8 @@ package org.sparkimage.image;
  *   <li>JPEG (1 or 3 components, at most {@value #MAX_NATIVE_SCANS} scans) goes to libjpeg-turbo
  *       ({@link NativeJpegReader}) at the smallest DCT scale that still satisfies the
  *       {@link ScaleHint}, or at full resolution with only the rows and columns its sampler names
- *       decoded; EXIF orientation and the embedded ICC profile are applied to the small result. A file libjpeg warns about is decoded again below for an exact diagnosis.</li>
+ *       decoded; EXIF orientation and the embedded ICC profile are applied to the small result.
+ *       A file libjpeg warns about is decoded again below for an exact diagnosis.</li>
  *   <li>everything else, and the cases above, goes to javax.imageio ({@link ImageIoReader}) at full
  *       resolution, within the time budget.</li>
  * </ul>
