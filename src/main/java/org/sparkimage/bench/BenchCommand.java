@@ -124,9 +124,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--sweep", arity = "1..*", paramLabel = "NAME=V1,V2",
             description = "Also measure E on the first corpus at every combination of batch=, threads= (per task),"
-                    + " precision= and decode= values, interleaved in --rounds rounds, and recommend one. E.g. --sweep batch=8,16,32"
-                    + " threads=1,2. On a cluster master it runs with the largest --executors point's executors, one application"
-                    + " per threads= value (at most --executor-cores). Arguments can come from a file: @sweep.txt.")
+                    + " tasks= (per executor at once; default: its cores / threads), precision= and decode= values, interleaved"
+                    + " in --rounds rounds, and recommend one. E.g. --sweep batch=8,16,32 threads=1,2 tasks=1,2. One application"
+                    + " per threads/tasks pair: on a cluster master with the largest --executors point's executors, of"
+                    + " threads x tasks cores (at most --executor-cores); locally local[threads x tasks]. Arguments can come"
+                    + " from a file: @sweep.txt.")
     List<String> sweep;
 
     @Option(names = "--core-hour-price", paramLabel = "P",
@@ -143,7 +145,10 @@ public final class BenchCommand implements Callable<Integer> {
     private SweepGrid grid;
     /** The local run's application, which the sweep replaces when it needs another thread count. */
     private SparkSession current;
-    private int currentThreads = 1;
+    /** The sweep application's shape now running, or null while the run's own is. */
+    private SweepGrid.App currentApp;
+    /** A local master's cores. */
+    private int localCores;
     private BenchPlan plan;
 
     BenchCommand(PrintStream log) {
@@ -166,13 +171,12 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         try {
-            grid = sweep == null ? null : SweepGrid.parse(sweep, new SweepGrid.Setting(batchSize, 1, precisions.get(0), decodeMode));
+            grid = sweep == null ? null : SweepGrid.parse(sweep,
+                    new SweepGrid.Setting(batchSize, 1, SweepGrid.FILL, precisions.get(0), decodeMode));
             if (grid != null && !plan.local()) {
-                int most = grid.settings().stream().mapToInt(SweepGrid.Setting::threads).max().orElse(1);
-                if (most > plan.executorCores()) {
-                    throw new IllegalArgumentException("--sweep threads=" + most + " needs executors of at least " + most
-                            + " cores; --executor-cores is " + plan.executorCores());
-                }
+                // The executors asked for are the envelope a cluster sweep explores; bigger ones are asked by --executor-cores.
+                refuseWider(grid, plan.executorCores(), "--executor-cores is " + plan.executorCores());
+                grid = grid.fill(plan.executorCores());
             }
             if (coreHourPrice != null && !(coreHourPrice > 0)) throw new IllegalArgumentException("--core-hour-price must be > 0");
         } catch (IllegalArgumentException e) {
@@ -246,12 +250,17 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             int cores = spark.sparkContext().defaultParallelism();
             if (grid != null) {
-                int most = grid.settings().stream().mapToInt(SweepGrid.Setting::threads).max().orElse(1);
-                if (most > cores) {
-                    log.println("bench: --sweep threads=" + most + " is more than the " + cores + " cores the master gives a task");
+                try {
+                    // local[N] is itself the declaration of cores: tasks= may ask for more than N (local[tasks x threads]).
+                    refuseWider(grid.settings().stream().filter(st -> st.tasks() == SweepGrid.FILL).toList(), cores,
+                            "the master gives " + cores);
+                } catch (IllegalArgumentException e) {
+                    log.println("bench: " + e.getMessage());
                     return 2;
                 }
+                grid = grid.fill(cores);
             }
+            localCores = cores;
             run.put("cores", cores);
             CeilingSite.Factory sites = sites(plan, spark, model, 1, Math.max(1, cores / taskCpus(spark)), cores);
             List<CorpusResult> results = measure(spark, model, sites, dirs, output.resolve("jobs"));
@@ -266,13 +275,32 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The settings sweep on {@code corpus}, each precision's model the one the corpora were measured with. */
-    private Sweep.Result sweep(Path corpus) throws Exception {
-        return sweep(corpus, this::sessionWithThreads);
+    /**
+     * Refuses a sweep whose executors would need more than {@code cores} cores: a setting's threads,
+     * times its tasks where named.
+     */
+    private static void refuseWider(SweepGrid grid, int cores, String why) {
+        refuseWider(grid.settings(), cores, why);
     }
 
-    /** The same, in the applications {@code sessions} gives for each thread count. */
-    private Sweep.Result sweep(Path corpus, java.util.function.IntFunction<SparkSession> sessions) throws Exception {
+    private static void refuseWider(List<SweepGrid.Setting> settings, int cores, String why) {
+        for (SweepGrid.Setting st : settings) {
+            boolean filled = st.tasks() == SweepGrid.FILL;
+            int wanted = filled ? st.threads() : st.threads() * st.tasks();
+            if (wanted > cores) {
+                throw new IllegalArgumentException("--sweep threads=" + st.threads() + (filled ? "" : " tasks=" + st.tasks())
+                        + " needs executors of at least " + wanted + " cores; " + why);
+            }
+        }
+    }
+
+    /** The settings sweep on {@code corpus}, each precision's model the one the corpora were measured with. */
+    private Sweep.Result sweep(Path corpus) throws Exception {
+        return sweep(corpus, this::localSweepSession);
+    }
+
+    /** The same, in the applications {@code sessions} gives for each shape. */
+    private Sweep.Result sweep(Path corpus, java.util.function.Function<SweepGrid.App, SparkSession> sessions) throws Exception {
         Map<Precision, String> jobModels = new java.util.EnumMap<>(Precision.class);
         for (CorpusBench.Variant v : allVariants) jobModels.put(Precision.parse(v.precision()), v.jobModel());
         Sweep.Result swept = new Sweep(sessions, jobModels, log).run(grid, corpus, rounds,
@@ -282,18 +310,25 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The Spark application whose tasks take {@code threads} cores each ({@code spark.task.cpus},
-     * which the job hands ONNX Runtime as intra-op threads): the current one, or a new one after the
-     * current is stopped and this JVM's ONNX Runtime sessions closed (in local mode they belong to it).
+     * The local application of {@code app}'s shape: tasks take {@code threads} cores each
+     * ({@code spark.task.cpus}, which the job hands ONNX Runtime as intra-op threads), and the master
+     * runs tasks x threads cores (the run's own master when that is its count). The current one, or
+     * a new one after the current is stopped and this JVM's ONNX Runtime sessions closed (in local
+     * mode they belong to it).
      */
-    private SparkSession sessionWithThreads(int threads) {
-        if (threads == currentThreads) return current;
+    private SparkSession localSweepSession(SweepGrid.App app) {
+        if (app.equals(currentApp)) return current;
+        if (currentApp == null && app.threads() == taskCpus(current) && app.cores() == localCores) {
+            currentApp = app; // the run's own application has this shape
+            return current;
+        }
         current.stop();
         EngineRegistry.closeAll();
         Map<String, String> conf = new LinkedHashMap<>(plan.conf());
-        conf.put("spark.task.cpus", String.valueOf(threads));
-        current = SparkSessions.start("bench-sweep-threads-" + threads, master, conf);
-        currentThreads = threads;
+        conf.put("spark.task.cpus", String.valueOf(app.threads()));
+        String sweepMaster = app.cores() == localCores ? master : "local[" + app.cores() + "]";
+        current = SparkSessions.start("bench-sweep-threads-" + app.threads() + "-tasks-" + app.tasks(), sweepMaster, conf);
+        currentApp = app;
         return current;
     }
 

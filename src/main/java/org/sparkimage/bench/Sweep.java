@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 
 import org.apache.spark.sql.SparkSession;
 import org.sparkimage.job.ClassificationJob;
@@ -19,15 +19,20 @@ import org.sparkimage.setup.JobOptions;
 /**
  * Measures the job (E) over one corpus at every setting of a {@link SweepGrid}, interleaved: each
  * round runs every setting once, in an order that starts one place later each round, so a slow
- * spell of the machine does not land on one setting only. Settings are grouped by thread count
- * within a round, because a new thread count needs a new Spark application. The first run after an
- * application starts is a warm-up and not counted. Each setting's figure is the median of its
- * rounds with their range as its spread; the recommendation is the best median, with its margin
+ * spell of the machine does not land on one setting only. Settings are grouped by their application
+ * (threads and tasks per executor) within a round, because each needs a Spark application of its
+ * own. The first run after an application starts is a warm-up and not counted. Each setting's
+ * figure is the median of its rounds with their range as its spread; the recommendation is the best median, with its margin
  * over the run's own setting, and says when the ranges overlap that the two cannot be told apart.
  */
 final class Sweep {
-    /** One setting's rounds. */
-    record Measured(SweepGrid.Setting setting, double[] rounds) {
+    /**
+     * One setting's rounds.
+     *
+     * @param slots tasks its application ran at once, read from the application itself (its cores
+     *              over {@code spark.task.cpus}): the proof that the setting's shape took effect
+     */
+    record Measured(SweepGrid.Setting setting, double[] rounds, int slots) {
         double median() {
             return CorpusResult.median(rounds);
         }
@@ -74,6 +79,7 @@ final class Sweep {
                 f.put("E_min", BenchReport.round(s.min()));
                 f.put("E_max", BenchReport.round(s.max()));
                 f.put("E_rounds", java.util.Arrays.stream(s.rounds()).map(BenchReport::round).boxed().toList());
+                f.put("task_slots", s.slots());
                 settings.add(f);
             }
             m.put("settings", settings);
@@ -88,17 +94,17 @@ final class Sweep {
         }
     }
 
-    private final IntFunction<SparkSession> sessionWithThreads;
+    private final Function<SweepGrid.App, SparkSession> sessions;
     private final Map<Precision, String> jobModels;
     private final PrintStream log;
 
     /**
-     * @param sessionWithThreads a Spark application whose tasks take that many cores each (the
-     *                           caller stops the previous one when the count changes)
-     * @param jobModels          the job's {@code --model} for each precision of the grid
+     * @param sessions  a Spark application of that shape (the caller stops the previous one when
+     *                  the shape changes)
+     * @param jobModels the job's {@code --model} for each precision of the grid
      */
-    Sweep(IntFunction<SparkSession> sessionWithThreads, Map<Precision, String> jobModels, PrintStream log) {
-        this.sessionWithThreads = sessionWithThreads;
+    Sweep(Function<SweepGrid.App, SparkSession> sessions, Map<Precision, String> jobModels, PrintStream log) {
+        this.sessions = sessions;
         this.jobModels = jobModels;
         this.log = log;
     }
@@ -106,22 +112,24 @@ final class Sweep {
     Result run(SweepGrid grid, Path corpus, int rounds, Path scratch) throws Exception {
         List<SweepGrid.Setting> settings = grid.settings();
         double[][] e = new double[settings.size()][rounds];
-        Integer threads = null;
+        int[] slots = new int[settings.size()];
+        SweepGrid.App app = null;
         for (int r = 0; r < rounds; r++) {
             for (int i : order(settings, r)) {
                 SweepGrid.Setting s = settings.get(i);
-                SparkSession spark = sessionWithThreads.apply(s.threads());
-                if (threads == null || threads != s.threads()) {
+                SparkSession spark = sessions.apply(s.app());
+                if (!s.app().equals(app)) {
                     job(spark, corpus, s, scratch.resolve("warm-up")); // a new application: JIT and sessions warm first
-                    threads = s.threads();
+                    app = s.app();
                 }
+                slots[i] = spark.sparkContext().defaultParallelism() / Math.max(1, spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
                 JobSummary job = job(spark, corpus, s, scratch.resolve("setting-" + i + "-round-" + r));
                 e[i][r] = job.counts().images() / job.wallSeconds();
                 log.printf(Locale.ROOT, "  sweep round %d %s: E %.1f images/s%n", r + 1, s.label(), e[i][r]);
             }
         }
         List<Measured> measured = new ArrayList<>();
-        for (int i = 0; i < settings.size(); i++) measured.add(new Measured(settings.get(i), e[i]));
+        for (int i = 0; i < settings.size(); i++) measured.add(new Measured(settings.get(i), e[i], slots[i]));
         Measured best = measured.stream().max(Comparator.comparingDouble(Measured::median)).orElseThrow();
         Measured baseline = measured.stream().filter(m -> m.setting().equals(grid.baseline())).findFirst().orElse(null);
         boolean distinguishable = baseline != null && best != baseline && best.min() > baseline.max();
@@ -129,13 +137,13 @@ final class Sweep {
     }
 
     /**
-     * Round {@code r}'s order: grouped by thread count (one application each), each group's settings
-     * rotated by {@code r}, the groups themselves rotated by {@code r}.
+     * Round {@code r}'s order: grouped by application, each group's settings rotated by {@code r},
+     * the groups themselves rotated by {@code r}.
      */
     static List<Integer> order(List<SweepGrid.Setting> settings, int r) {
-        Map<Integer, List<Integer>> byThreads = new LinkedHashMap<>();
-        for (int i = 0; i < settings.size(); i++) byThreads.computeIfAbsent(settings.get(i).threads(), t -> new ArrayList<>()).add(i);
-        List<List<Integer>> groups = new ArrayList<>(byThreads.values());
+        Map<SweepGrid.App, List<Integer>> byApp = new LinkedHashMap<>();
+        for (int i = 0; i < settings.size(); i++) byApp.computeIfAbsent(settings.get(i).app(), t -> new ArrayList<>()).add(i);
+        List<List<Integer>> groups = new ArrayList<>(byApp.values());
         java.util.Collections.rotate(groups, -(r % groups.size()));
         List<Integer> order = new ArrayList<>();
         for (List<Integer> g : groups) {

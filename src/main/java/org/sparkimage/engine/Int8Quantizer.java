@@ -44,7 +44,7 @@ public final class Int8Quantizer {
     public static final String VERSION = "qdq-1";
     /**
      * Images per calibration run: the collected outputs of a batch are held at once, about 24 MB
-     * per image, for two batches (one collected while the next runs).
+     * per image of direct memory, for two batches (one collected while the next runs).
      */
     private static final int BATCH = 4;
     /** Images decoded ahead at most: each holds its file and a 0.6 MB tensor. */

@@ -37,7 +37,7 @@ class BenchCommandTest {
 
     /**
      * One small run for the sweep and compare tests (a bench run costs tens of seconds): 8 files,
-     * two rounds, a 2x2 sweep of batch and threads, a core-hour price.
+     * two rounds, a 2x2 sweep of threads per task and tasks per executor, a core-hour price.
      */
     private static synchronized Path sweptRun() throws Exception {
         if (swept != null) return swept;
@@ -47,7 +47,7 @@ class BenchCommandTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         assertEquals(0, BenchCommand.execute(new PrintStream(log, true, StandardCharsets.UTF_8), "--output", out.toString(),
                 "--corpus", corpus.toString(), "--master", "local[2]", "--min-seconds", "0.2", "--imageio-sample", "2",
-                "--rounds", "2", "--sweep", "batch=8,16", "threads=1,2", "--core-hour-price", "0.05"), log.toString(StandardCharsets.UTF_8));
+                "--rounds", "2", "--sweep", "threads=1,2", "tasks=1,2", "--core-hour-price", "0.05"), log.toString(StandardCharsets.UTF_8));
         swept = out;
         return out;
     }
@@ -299,11 +299,13 @@ class BenchCommandTest {
     }
 
     /**
-     * A two-by-two sweep (batch and threads per task, the latter a new Spark application each) in
-     * two interleaved rounds: every setting measured every round, medians and spreads, a
-     * recommendation with its margin; the bottleneck and the cost per million images per corpus; the
-     * report shows the table. A sweep value that is not a number, or more threads than a task can
-     * have, is exit 2 before anything is measured or written.
+     * A two-by-two sweep (threads per task and tasks per executor: a Spark application of its own
+     * each, local[threads x tasks], so threads=2 tasks=2 declares four cores on this two-core
+     * machine) in two interleaved rounds: every setting measured every round in an application that
+     * ran that many tasks at once, medians and spreads, a recommendation with its margin; the
+     * bottleneck and the cost per million images per corpus; the report shows the table. A sweep value
+     * that is not a number, or more threads than a task can have, is exit 2 before anything is
+     * measured or written.
      */
     @Test
     void aSweepRecommendsASettingAndTheReportNamesTheBottleneck() throws Exception {
@@ -313,8 +315,11 @@ class BenchCommandTest {
         Map<?, ?> sweep = (Map<?, ?>) bench.get("sweep");
         List<?> settings = (List<?>) sweep.get("settings");
         assertEquals(4, settings.size());
+        java.util.Set<List<Object>> shapes = new java.util.HashSet<>();
         for (Object o : settings) {
             Map<?, ?> st = (Map<?, ?>) o;
+            shapes.add(List.of(st.get("threads"), st.get("tasks_per_executor")));
+            assertEquals(st.get("tasks_per_executor"), st.get("task_slots"), "the application ran that many tasks at once: " + st);
             List<?> rounds = (List<?>) st.get("E_rounds");
             assertEquals(2, rounds.size(), st.toString());
             double min = (Double) st.get("E_min");
@@ -325,9 +330,10 @@ class BenchCommandTest {
         Map<?, ?> rec = (Map<?, ?>) sweep.get("recommendation");
         assertTrue(rec.get("distinguishable") instanceof Boolean, rec.toString());
         assertTrue(rec.get("margin_over_baseline") instanceof Double, rec.toString());
-        assertTrue(((String) rec.get("text")).contains("batch="), rec.toString());
-        assertEquals(Map.of("batch", 16.0, "threads", 1.0, "precision", "fp32", "decode", "full").keySet(),
-                ((Map<?, ?>) sweep.get("baseline")).keySet());
+        assertEquals(java.util.Set.of(List.of(1.0, 1.0), List.of(1.0, 2.0), List.of(2.0, 1.0), List.of(2.0, 2.0)), shapes);
+        assertTrue(((String) rec.get("text")).contains("tasks="), rec.toString());
+        assertEquals(Map.of("batch", 16.0, "threads", 1.0, "tasks_per_executor", 2.0, "precision", "fp32", "decode", "full"),
+                sweep.get("baseline"), "the run's own setting: local[2] filled with one-thread tasks");
 
         Map<?, ?> figures = (Map<?, ?>) ((Map<?, ?>) bench.get("corpora")).get("imagenet-8");
         Map<?, ?> bottleneck = (Map<?, ?>) figures.get("bottleneck");

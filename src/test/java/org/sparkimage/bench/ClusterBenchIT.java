@@ -104,6 +104,7 @@ class ClusterBenchIT {
             Map<?, ?> st = (Map<?, ?>) o;
             assertEquals(1, ((List<?>) st.get("E_rounds")).size(), st.toString());
             assertTrue((Double) st.get("E_median") > 0, st.toString());
+            assertEquals(2.0, st.get("task_slots"), "two executors of one one-thread task each: " + st);
         }
         assertTrue(((String) ((Map<?, ?>) sweep.get("recommendation")).get("text")).contains("batch="), sweep.toString());
         assertTrue(html.contains("Settings sweep"), "sweep table in the report");
@@ -112,14 +113,19 @@ class ClusterBenchIT {
                 "the two-executor point's application, then the sweep's own: " + log);
     }
 
+    /** Threads per task, or threads x tasks per executor, beyond --executor-cores: exit 2 before any application starts. */
     @Test
-    void aSweepAskingMoreThreadsThanAnExecutorHasIsRefused() throws Exception {
-        Path out = tmp.resolve("threads");
-        try (ForkedProcess bench = bench("threads", "--output", out.toString(), "--sweep", "threads=1,2")) {
-            assertEquals(2, bench.waitFor(RUN_TIMEOUT), bench.output());
-            assertTrue(bench.output().contains("--sweep threads=2 needs executors of at least 2 cores"), bench.output());
+    void aSweepAskingMoreCoresThanAnExecutorHasIsRefused() throws Exception {
+        String[][] asked = {{"threads=1,2", "--sweep threads=2 needs executors of at least 2 cores"},
+                {"tasks=1,2", "--sweep threads=1 tasks=2 needs executors of at least 2 cores"}};
+        for (String[] a : asked) {
+            Path out = tmp.resolve(a[0].replace('=', '-').replace(',', '-'));
+            try (ForkedProcess bench = bench(out.getFileName().toString(), "--output", out.toString(), "--sweep", a[0])) {
+                assertEquals(2, bench.waitFor(RUN_TIMEOUT), bench.output());
+                assertTrue(bench.output().contains(a[1]), bench.output());
+            }
+            assertFalse(Files.exists(out.resolve("bench.json")), "no report");
         }
-        assertFalse(Files.exists(out.resolve("bench.json")), "no report");
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkimage.cli.ClassifyCommand;
 import org.sparkimage.cli.QuantizeCommand;
+import org.sparkimage.core.Quantization;
 import org.sparkimage.model.DefaultModel;
 import org.sparkimage.model.onnx.OnnxGraph;
 import org.sparkimage.setup.JobException;
@@ -56,7 +57,8 @@ class Int8JobTest {
         assertEquals(0, r.exit(), r.console());
         assertTrue(r.console().contains("int8 calibration"), "the console summary reports it apart: " + r.console());
         assertTrue(r.console().contains("int8: calibrated on " + files + " image(s) (percentile, 0 skipped)"), r.console());
-        assertTrue(r.console().contains("warning: int8 calibrated on " + files + " image(s), fewer than the 256 asked"), r.console());
+        assertTrue(r.console().contains("warning: int8 calibrated on " + files + " image(s), fewer than the "
+                + Quantization.DEFAULT_CALIBRATION_IMAGES + " asked"), r.console());
 
         @SuppressWarnings("unchecked")
         Map<String, Object> summary = (Map<String, Object>) TestJson.parse(Files.readString(out.resolve("summary.json")));

@@ -34,16 +34,33 @@ public final class ChannelMeans {
         if (n % (channels * planeSize) != 0) {
             throw new IllegalArgumentException(n + " values are not whole images of " + channels + " x " + planeSize);
         }
-        if (channelsLast) {
-            for (int i = 0; i < n; i++) sums[i % channels] += v.get();
-        } else {
-            for (int plane = 0; plane < n / planeSize; plane++) {
-                double s = 0;
-                for (int i = 0; i < planeSize; i++) s += v.get();
-                sums[plane % channels] += s;
+        float[] chunk = new float[channelsLast ? channels : planeSize];
+        for (int at = 0; at < n; at += chunk.length) {
+            v.get(chunk);
+            if (channelsLast) {
+                for (int c = 0; c < channels; c++) sums[c] += chunk[c];
+            } else {
+                sums[(at / planeSize) % channels] += sum(chunk);
             }
         }
         perChannel += n / channels;
+    }
+
+    /**
+     * The sum of one plane in four running sums, added in a fixed order: four independent chains
+     * of additions run about four times faster than one, and the result is the same every run.
+     */
+    private static double sum(float[] plane) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < plane.length; i += 4) {
+            s0 += plane[i];
+            s1 += plane[i + 1];
+            s2 += plane[i + 2];
+            s3 += plane[i + 3];
+        }
+        for (; i < plane.length; i++) s0 += plane[i];
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** The means; zeros when nothing was added. */

@@ -22,6 +22,27 @@ class ChannelMeansTest {
         assertArrayEquals(new float[] {4f, 40f}, b.means());
     }
 
+    /** Planes whose size is no multiple of the four running sums (7 x 7), from a direct buffer as ONNX Runtime writes it. */
+    @Test
+    void oddPlanesFromADirectBufferAverageLikeOneRunningSum() {
+        int channels = 3;
+        int plane = 49;
+        java.util.Random r = new java.util.Random(2);
+        FloatBuffer values = java.nio.ByteBuffer.allocateDirect(2 * channels * plane * Float.BYTES)
+                .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        double[] sums = new double[channels];
+        for (int i = 0; i < values.capacity(); i++) {
+            float x = (float) (r.nextGaussian() * 3 + 1);
+            values.put(i, x);
+            sums[(i / plane) % channels] += x;
+        }
+        ChannelMeans m = new ChannelMeans(channels, plane, false);
+        m.add(values);
+        float[] expected = new float[channels];
+        for (int c = 0; c < channels; c++) expected[c] = (float) (sums[c] / (2 * plane));
+        assertArrayEquals(expected, m.means(), 1e-6f);
+    }
+
     @Test
     void partialImagesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new ChannelMeans(2, 2, false).add(FloatBuffer.wrap(new float[3])));
