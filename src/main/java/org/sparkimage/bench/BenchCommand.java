@@ -143,7 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
     private final PrintStream log;
     /** The settings sweep, or null. */
     private SweepGrid grid;
-    /** The local run's application, which the sweep replaces when it needs another thread count. */
+    /** The local run's application, which the sweep replaces when it needs another shape. */
     private SparkSession current;
     /** The sweep application's shape now running, or null while the run's own is. */
     private SweepGrid.App currentApp;
@@ -175,7 +175,7 @@ public final class BenchCommand implements Callable<Integer> {
                     new SweepGrid.Setting(batchSize, 1, SweepGrid.FILL, precisions.get(0), decodeMode));
             if (grid != null && !plan.local()) {
                 // The executors asked for are the envelope a cluster sweep explores; bigger ones are asked by --executor-cores.
-                refuseWider(grid, plan.executorCores(), "--executor-cores is " + plan.executorCores());
+                refuseWider(grid.settings(), plan.executorCores(), "--executor-cores is " + plan.executorCores());
                 grid = grid.fill(plan.executorCores());
             }
             if (coreHourPrice != null && !(coreHourPrice > 0)) throw new IllegalArgumentException("--core-hour-price must be > 0");
@@ -276,13 +276,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Refuses a sweep whose executors would need more than {@code cores} cores: a setting's threads,
+     * Refuses settings whose executors would need more than {@code cores} cores: a setting's threads,
      * times its tasks where named.
      */
-    private static void refuseWider(SweepGrid grid, int cores, String why) {
-        refuseWider(grid.settings(), cores, why);
-    }
-
     private static void refuseWider(List<SweepGrid.Setting> settings, int cores, String why) {
         for (SweepGrid.Setting st : settings) {
             boolean filled = st.tasks() == SweepGrid.FILL;

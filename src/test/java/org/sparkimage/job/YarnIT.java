@@ -345,13 +345,12 @@ class YarnIT {
         return m.find() && Long.parseLong(m.group(1)) > 0 && Long.parseLong(m.group(1)) < Long.parseLong(m.group(2));
     }
 
-    /** One row per file, none lost or doubled, each labeled as the local run labeled it; summary and stats written. */
     /**
-     * {@code scripts/bench.sh --master yarn --executors 2}: the point's own YARN application with
-     * {@code spark.executor.instances} = 2, C and D measured inside each executor's container, E
-     * through them, the corpus and outputs named as {@code file:} URIs although the cluster's
-     * default file system is HDFS. One point only: each costs a YARN application (about 90 s
-     * here), and the curve over several points is ClusterBenchIT's, on the standalone cluster.
+     * {@code scripts/bench.sh --master yarn --executors 1,2}: the scaling curve on YARN, each point
+     * its own YARN application with {@code spark.executor.instances} = n, C and D measured inside
+     * each executor's container, E through them, efficiency against the one-executor point, the
+     * corpus and outputs named as {@code file:} URIs although the cluster's default file system is
+     * HDFS. Each point costs a YARN application, about 60-90 s here.
      */
     @Test
     void theBenchMeasuresEachExecutorOfAYarnApplication() throws Exception {
@@ -359,7 +358,7 @@ class YarnIT {
                 org.sparkimage.bench.CorpusMaker.Kind.IMAGENET, 8, tmp.resolve("imagenet-8"));
         Path out = tmp.resolve("bench");
         List<String> cmd = List.of("scripts/bench.sh", "--master", "yarn", "--corpus", corpus.toString(), "--output", out.toString(),
-                "--executors", "2", "--rounds", "1", "--min-seconds", "0.2", "--imageio-sample", "2",
+                "--executors", "1,2", "--rounds", "1", "--min-seconds", "0.2", "--imageio-sample", "2",
                 "--conf", "spark.ui.enabled=false", "--conf", "spark.executor.memory=1g", "--conf", "spark.yarn.maxAppAttempts=1");
         Map<String, String> env = Map.of("HADOOP_CONF_DIR", cluster.confDir().toString(), "SPARK_LOCAL_IP", "127.0.0.1",
                 "DRIVER_MEMORY", "1g");
@@ -369,7 +368,6 @@ class YarnIT {
         Map<?, ?> json = (Map<?, ?>) org.sparkimage.testing.TestJson.parse(Files.readString(out.resolve("bench.json")));
         assertEquals("executors", json.get("ceilings_measured_on"));
         List<?> curve = (List<?>) ((Map<?, ?>) json.get("scaling")).get("imagenet-8");
-        assertEquals(1, curve.size(), curve.toString());
         for (Object p : (List<?>) json.get("points")) {
             Map<?, ?> point = (Map<?, ?>) p;
             int n = ((Double) point.get("executors")).intValue();
@@ -384,9 +382,13 @@ class YarnIT {
             }
             assertEquals(8.0, images, "E's images, by the container that labelled them");
         }
-        Map<?, ?> point = (Map<?, ?>) curve.get(0);
-        assertEquals(2.0, point.get("executors"));
-        assertTrue((Double) point.get("E") > 0, point.toString());
+        assertEquals(2, curve.size(), curve.toString());
+        assertEquals(List.of(1.0, 2.0), curve.stream().map(p -> ((Map<?, ?>) p).get("executors")).toList());
+        for (Object p : curve) {
+            Map<?, ?> point = (Map<?, ?>) p;
+            assertTrue((Double) point.get("E") > 0 && point.get("efficiency") instanceof Double, point.toString());
+        }
+        assertEquals(1.0, (Double) ((Map<?, ?>) curve.get(0)).get("efficiency"), 1e-9, "the one-executor point is the reference");
     }
 
     private static void assertLikeTheLocalRun(String out) throws IOException {
