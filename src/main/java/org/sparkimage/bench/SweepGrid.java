@@ -80,11 +80,6 @@ record SweepGrid(List<Setting> settings, Setting baseline) {
         return s.tasks() != FILL ? s : new Setting(s.batch(), s.threads(), Math.max(1, cores / s.threads()), s.precision(), s.decode());
     }
 
-    /** The most cores a setting's executors take. */
-    int mostCores() {
-        return settings.stream().mapToInt(s -> s.app().cores()).max().orElse(1);
-    }
-
     /**
      * Parses the {@code --sweep} words against the run's own setting (the baseline every
      * recommendation is measured against).
