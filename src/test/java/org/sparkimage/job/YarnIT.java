@@ -48,6 +48,11 @@ import org.sparkimage.util.Sha256;
  */
 class YarnIT {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(4);
+    /**
+     * The bench's two YARN applications one after the other, each with its own rounds: about 4 min
+     * while the standalone-cluster classes run in the other failsafe fork on the same two cores.
+     */
+    private static final Duration BENCH_TIMEOUT = Duration.ofMinutes(9);
     /** Images (and batch size) of the memory test: one batch whose activations need about 900 MiB. */
     private static final int SMALL_IMAGES = 64;
 
@@ -363,7 +368,7 @@ class YarnIT {
         Map<String, String> env = Map.of("HADOOP_CONF_DIR", cluster.confDir().toString(), "SPARK_LOCAL_IP", "127.0.0.1",
                 "DRIVER_MEMORY", "1g");
         try (ForkedProcess bench = ForkedProcess.start(tmp.resolve("bench.log"), cmd, env)) {
-            assertEquals(0, bench.waitFor(JOB_TIMEOUT), bench.output() + containerLogs());
+            assertEquals(0, bench.waitFor(BENCH_TIMEOUT), bench.output() + containerLogs());
         }
         Map<?, ?> json = (Map<?, ?>) org.sparkimage.testing.TestJson.parse(Files.readString(out.resolve("bench.json")));
         assertEquals("executors", json.get("ceilings_measured_on"));
