@@ -22,8 +22,9 @@ import org.sparkimage.setup.JobOptions;
  * spell of the machine does not land on one setting only. Settings are grouped by their application
  * (threads and tasks per executor) within a round, because each needs a Spark application of its
  * own. The first run after an application starts is a warm-up and not counted. Each setting's
- * figure is the median of its rounds with their range as its spread; the recommendation is the best median, with its margin
- * over the run's own setting, and says when the ranges overlap that the two cannot be told apart.
+ * figure is the median of its rounds with their range as its spread; the recommendation is the
+ * best median, with its margin over the run's own setting, and says when the ranges overlap that
+ * the two cannot be told apart.
  */
 final class Sweep {
     /**
@@ -122,7 +123,7 @@ final class Sweep {
                     job(spark, corpus, s, scratch.resolve("warm-up")); // a new application: JIT and sessions warm first
                     app = s.app();
                 }
-                slots[i] = spark.sparkContext().defaultParallelism() / Math.max(1, spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
+                slots[i] = taskSlots(spark);
                 JobSummary job = job(spark, corpus, s, scratch.resolve("setting-" + i + "-round-" + r));
                 e[i][r] = job.counts().images() / job.wallSeconds();
                 log.printf(Locale.ROOT, "  sweep round %d %s: E %.1f images/s%n", r + 1, s.label(), e[i][r]);
@@ -134,6 +135,11 @@ final class Sweep {
         Measured baseline = measured.stream().filter(m -> m.setting().equals(grid.baseline())).findFirst().orElse(null);
         boolean distinguishable = baseline != null && best != baseline && best.min() > baseline.max();
         return new Result(corpus.getFileName().toString(), measured, baseline, best, distinguishable);
+    }
+
+    /** Tasks {@code spark} runs at once: its cores (all executors') over {@code spark.task.cpus}. */
+    private static int taskSlots(SparkSession spark) {
+        return spark.sparkContext().defaultParallelism() / Math.max(1, spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
     }
 
     /**
