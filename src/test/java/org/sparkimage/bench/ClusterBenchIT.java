@@ -26,8 +26,8 @@ import org.sparkimage.testing.TestJson;
  * workers of one core, each executor its own JVM), tiny: the project's classes reach the executors
  * in the job jar, C and D are measured inside tasks on each executor and reported per executor
  * beside E, one application per point of the scaling curve, and a settings sweep with the largest
- * point's executors; asking for more executors than the cluster has, or more threads per task than
- * an executor has cores, ends with exit 2 and no report.
+ * point's executors; asking for more executors than the cluster has, or more threads per task (or
+ * threads x tasks per executor) than an executor has cores, ends with exit 2 and no report.
  */
 class ClusterBenchIT {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);

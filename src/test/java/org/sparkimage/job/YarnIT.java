@@ -396,6 +396,7 @@ class YarnIT {
         assertEquals(1.0, (Double) ((Map<?, ?>) curve.get(0)).get("efficiency"), 1e-9, "the one-executor point is the reference");
     }
 
+    /** One row per file, none lost or doubled, each labeled as the local run labeled it; summary and stats written. */
     private static void assertLikeTheLocalRun(String out) throws IOException {
         assertEquals(files, TestSpark.session().read().parquet(out + "/predictions").count(), "one row per file");
         Map<String, Row> rows = byName(out + "/predictions");
