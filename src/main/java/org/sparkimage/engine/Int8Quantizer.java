@@ -41,7 +41,7 @@ public final class Int8Quantizer {
      * Names what this quantizer writes for given inputs: change it whenever the same model and
      * images would give other bytes, so that cached int8 models ({@code core.Int8Cache}) are rebuilt.
      */
-    public static final String VERSION = "qdq-1";
+    public static final String VERSION = "qdq-2"; // 2: per-channel means summed in four running sums (ChannelMeans)
     /**
      * Images per calibration run: the collected outputs of a batch are held at once, about 24 MB
      * per image of direct memory, for two batches (one collected while the next runs).

@@ -355,7 +355,8 @@ class YarnIT {
      * its own YARN application with {@code spark.executor.instances} = n, C and D measured inside
      * each executor's container, E through them, efficiency against the one-executor point, the
      * corpus and outputs named as {@code file:} URIs although the cluster's default file system is
-     * HDFS. Each point costs a YARN application, about 60-90 s here.
+     * HDFS. Each point costs a YARN application: one point took about 110 s alone, both 238 s
+     * beside the other failsafe fork.
      */
     @Test
     void theBenchMeasuresEachExecutorOfAYarnApplication() throws Exception {
